@@ -1,0 +1,83 @@
+import { ProtocolError, ProtocolErrorCode } from './protocol-error.js';
+
+/** Where a Swivel server listens, as the directory (SSD) describes it. */
+export interface ServerSettings {
+  readonly host: string;
+  readonly port: number;
+  /** Whether the server speaks HTTPS. */
+  readonly tls: boolean;
+  /** The path segment before `/AgentXML`: `proxy`, `pinsafe` or `sentry`. */
+  readonly context: string;
+}
+
+/**
+ * Validates a host name or IP address and returns it in lower case.
+ *
+ * @throws ProtocolError with code `INVALID_VALUE` for anything that could not
+ *   be the host part of a URL.
+ */
+export function readHost(value: string): string {
+  const host = value.trim().toLowerCase();
+  const bracketed = bracketIpv6(host);
+  let hostname: string | undefined;
+  try {
+    const url = new URL(`http://${bracketed}/`);
+    if (url.port === '' && url.pathname === '/') hostname = url.hostname;
+  } catch {
+    hostname = undefined;
+  }
+  if (host === '' || hostname !== bracketed) {
+    throw new ProtocolError(
+      ProtocolErrorCode.InvalidValue,
+      `"${value}" is not a valid host name.`,
+    );
+  }
+  return host;
+}
+
+function bracketIpv6(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+/**
+ * Validates a TCP port. An empty value means the scheme's default port.
+ *
+ * @throws ProtocolError with code `INVALID_VALUE` outside 1 to 65535.
+ */
+export function readPort(value: string, tls: boolean): number {
+  const trimmed = value.trim();
+  if (trimmed === '') return tls ? 443 : 80;
+  const port = Number(trimmed);
+  if (!/^\d+$/.test(trimmed) || port < 1 || port > 65535) {
+    throw new ProtocolError(
+      ProtocolErrorCode.InvalidValue,
+      `"${value}" is not a valid port: use a number from 1 to 65535.`,
+    );
+  }
+  return port;
+}
+
+/**
+ * Validates a context such as `proxy` or `/pinsafe` and returns it without
+ * slashes.
+ *
+ * @throws ProtocolError with code `INVALID_VALUE` for an empty context or one
+ *   with characters that do not belong in a path segment.
+ */
+export function readContext(value: string): string {
+  const context = value.trim().replace(/^\/+|\/+$/g, '');
+  if (!/^[A-Za-z0-9._~-]+$/.test(context)) {
+    throw new ProtocolError(
+      ProtocolErrorCode.InvalidValue,
+      `"${value}" is not a valid context: use a single path name such as proxy, pinsafe or sentry.`,
+    );
+  }
+  return context;
+}
+
+/** Builds `{scheme}://{host}:{port}/{context}`, the base of `/AgentXML`. */
+export function serverBaseUrl(settings: ServerSettings): string {
+  const scheme = settings.tls ? 'https' : 'http';
+  const host = bracketIpv6(settings.host);
+  return `${scheme}://${host}:${settings.port}/${settings.context}`;
+}

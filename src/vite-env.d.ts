@@ -1,0 +1,6 @@
+/// <reference types="vite/client" />
+
+interface ImportMetaEnv {
+  /** Base URL of the Swivel directory (SSD); the app's own origin when empty. */
+  readonly VITE_SSD_URL?: string;
+}

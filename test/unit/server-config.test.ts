@@ -1,0 +1,113 @@
+import { existsSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import {
+  ConfigError,
+  DEMO_AGENT_SECRET,
+  loadConfig,
+} from '../../server/config.js';
+
+describe('loadConfig', () => {
+  it('applies the defaults', () => {
+    const config = loadConfig({}, []);
+    expect(config.port).toBe(8080);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.siteId).toBe('DEMO');
+    expect(config.demo).toBe(false);
+    expect(config.agentSecret).toBeNull();
+    expect(config.agentSecretSource).toBe('unset');
+    expect(config.publicUrl).toBeUndefined();
+    expect(config.trustProxy).toBe(false);
+    expect(config.context).toBe('proxy');
+    expect(config.provisionCodeTtlSeconds).toBe(600);
+    expect([...config.policies]).toEqual([]);
+  });
+
+  it('finds dist next to package.json', () => {
+    const { staticDir } = loadConfig({}, []);
+    expect(basename(staticDir)).toBe('dist');
+    expect(existsSync(join(staticDir, '..', 'package.json'))).toBe(true);
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig(
+      {
+        PORT: '9443',
+        HOST: '0.0.0.0',
+        SITE_ID: 'acme-1',
+        AGENT_SECRET: 's3cret',
+        PUBLIC_URL: 'https://swivel.example.com:8443',
+        TRUST_PROXY: 'true',
+        CONTEXT: '/pinsafe',
+        PROVISION_CODE_TTL_SECONDS: '60',
+        POLICIES: 'AllowUserPIN, allowstringbrowsing,',
+        STATIC_DIR: 'some/folder',
+      },
+      [],
+    );
+    expect(config.port).toBe(9443);
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.siteId).toBe('acme-1');
+    expect(config.agentSecret).toBe('s3cret');
+    expect(config.agentSecretSource).toBe('environment');
+    expect(config.publicUrl?.origin).toBe('https://swivel.example.com:8443');
+    expect(config.trustProxy).toBe(true);
+    expect(config.context).toBe('pinsafe');
+    expect(config.provisionCodeTtlSeconds).toBe(60);
+    expect([...config.policies].sort()).toEqual([
+      'AllowStringBrowsing',
+      'AllowUserPIN',
+    ]);
+    expect(config.staticDir).toBe(resolve('some/folder'));
+  });
+
+  it.each([
+    [{ DEMO: '1' }, []],
+    [{ DEMO: 'true' }, []],
+    [{}, ['--demo']],
+  ])('enables demo mode from %j %j', (env, args) => {
+    const config = loadConfig(env, args);
+    expect(config.demo).toBe(true);
+    expect(config.agentSecret).toBe(DEMO_AGENT_SECRET);
+    expect(config.agentSecretSource).toBe('demo-default');
+  });
+
+  it('keeps a set secret in demo mode', () => {
+    const config = loadConfig({ DEMO: '1', AGENT_SECRET: 'mine' }, []);
+    expect(config.agentSecret).toBe('mine');
+  });
+
+  it.each([
+    ['PORT', { PORT: 'http' }],
+    ['PORT', { PORT: '70000' }],
+    ['PORT', { PORT: '-1' }],
+    ['HOST', { HOST: 'a b' }],
+    ['SITE_ID', { SITE_ID: 'has space' }],
+    ['SITE_ID', { SITE_ID: 'a/b' }],
+    ['DEMO', { DEMO: 'maybe' }],
+    ['TRUST_PROXY', { TRUST_PROXY: '2' }],
+    ['PUBLIC_URL', { PUBLIC_URL: 'not a url' }],
+    ['PUBLIC_URL', { PUBLIC_URL: 'ftp://example.com' }],
+    ['PUBLIC_URL', { PUBLIC_URL: 'https://example.com/app' }],
+    ['PUBLIC_URL', { PUBLIC_URL: 'https://user@example.com' }],
+    ['CONTEXT', { CONTEXT: 'a/b' }],
+    ['PROVISION_CODE_TTL_SECONDS', { PROVISION_CODE_TTL_SECONDS: '0' }],
+    ['PROVISION_CODE_TTL_SECONDS', { PROVISION_CODE_TTL_SECONDS: '1.5' }],
+    ['POLICIES', { POLICIES: 'AllowUserPIN,AllowEverything' }],
+  ])('rejects an invalid %s', (name, env) => {
+    expect(() => loadConfig(env, [])).toThrow(ConfigError);
+    expect(() => loadConfig(env, [])).toThrow(name);
+  });
+
+  it('rejects an unknown argument', () => {
+    expect(() => loadConfig({}, ['--port=1'])).toThrow(/--port=1/);
+  });
+
+  it('names the valid policies', () => {
+    expect(() => loadConfig({ POLICIES: 'Nope' }, [])).toThrow(
+      /AllowUserPIN, AllowExtractChoice, AllowStringBrowsing/,
+    );
+  });
+});
