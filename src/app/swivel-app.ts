@@ -313,27 +313,26 @@ export class SwivelApp extends LitElement {
   }
 
   private renderLink(link: ProvisionLink) {
-    if (this.device === undefined || this.replacing)
+    if (this.device === undefined || this.replacing) {
       return this.renderProvision(link, true);
+    }
     const sameUser =
       link.username === undefined || link.username === this.device.username;
+    const holder = sameUser
+      ? `It holds security strings for ${this.device.username}.`
+      : `It holds security strings for ${this.device.username}, and the link is for ${link.username}.`;
     return html`
+      ${this.renderCodes()}
       <div class="message" role="status">
         <strong>This device is already provisioned</strong>
-        ${
-          sameUser
-            ? `It holds security strings for ${this.device.username}.`
-            : `It holds security strings for ${this.device.username}, and the link is for ${link.username}.`
-        }
-        Provisioning again replaces them, and needs a provision code that has
-        not been used.
+        ${holder} Provisioning again replaces them, and needs a provision code
+        that has not been used.
         <div class="actions">
           <button class="secondary" @click=${() => (this.replacing = true)}>
             Provision again
           </button>
         </div>
       </div>
-      ${this.renderCodes()}
     `;
   }
 

@@ -120,6 +120,19 @@ export class CodesView extends LitElement {
       .pin-card {
         margin-top: 1rem;
       }
+
+      .browse {
+        display: flex;
+        gap: 0.5rem;
+        flex-wrap: wrap;
+        margin-top: 0.75rem;
+      }
+
+      .browse button {
+        min-height: 44px;
+        padding: 0.25rem 0.9rem;
+        font-size: 0.95rem;
+      }
     `,
   ];
 
@@ -258,12 +271,20 @@ export class CodesView extends LitElement {
   }
 
   private renderBrowsing() {
-    return html`<div class="actions" role="group" aria-label="Browse strings">
-      <button class="secondary" @click=${() => this.browse(-1)}>
-        Previous string
+    return html`<div class="browse" role="group" aria-label="Browse strings">
+      <button
+        class="secondary"
+        aria-label="Show the earlier string"
+        @click=${() => this.browse(-1)}
+      >
+        ‹ Earlier
       </button>
-      <button class="secondary" @click=${() => this.browse(1)}>
-        Following string
+      <button
+        class="secondary"
+        aria-label="Show the later string"
+        @click=${() => this.browse(1)}
+      >
+        Later ›
       </button>
       ${
         this.browsedIndex !== null

@@ -147,6 +147,7 @@ export class ProvisionView extends LitElement {
             </button>
           </div>
         </form>
+        ${this.renderProgress()}
         ${
           message === null
             ? nothing
@@ -154,7 +155,6 @@ export class ProvisionView extends LitElement {
                 <strong>${message.title}</strong>${message.detail}
               </div>`
         }
-        ${this.renderProgress()}
       </section>
     `;
   }
