@@ -11,12 +11,12 @@ function read(path) {
   }
 }
 
-const wanted = read('package-lock.json');
+const expected = read('package-lock.json');
 const installed = read('node_modules/.package-lock.json');
 const current =
-  wanted !== null &&
+  expected !== null &&
   installed !== null &&
-  Object.entries(wanted).every(
+  Object.entries(expected).every(
     ([path, entry]) =>
       path === '' ||
       entry.optional === true ||

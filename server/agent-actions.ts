@@ -15,12 +15,8 @@ import {
 import type { PolicyName } from './config.js';
 import { equalSecrets, type UserDirectory } from './user-directory.js';
 
-/**
- * The `Error` code of a rejected `login`. The shared protocol module has no
- * code for it, and one code for every reason keeps agents from learning
- * which usernames exist.
- */
-export const AUTHENTICATION_FAILED = 'AUTHENTICATION_FAILED';
+/** The `Error` code of every rejected `login`, whatever the reason. */
+export const AUTHENTICATION_FAILED = AgentErrorCode.AuthenticationFailed;
 
 /** Server state and settings that the Agent-XML actions use. */
 export interface AgentContext {

@@ -78,7 +78,10 @@ export class SwivelClient {
     ssdBaseUrl: string,
     siteId: string,
   ): Promise<ServerDetails> {
-    const url = new URL(SSD_LOOKUP_PATH, ssdBaseUrl);
+    // Resolve relative to the base so that a path prefix such as
+    // `https://host/directory/` is kept.
+    const base = ssdBaseUrl.endsWith('/') ? ssdBaseUrl : `${ssdBaseUrl}/`;
+    const url = new URL(SSD_LOOKUP_PATH.slice(1), base);
     url.searchParams.set('id', siteId);
     const xml = await this.send(url.href, { method: 'GET' });
     try {
@@ -166,7 +169,7 @@ export class SwivelClient {
     if (!response.ok) {
       throw new ClientError(
         ClientErrorCode.HttpError,
-        `${new URL(url).host} replied with HTTP ${response.status}.`,
+        `${hostOf(url)} replied with HTTP ${response.status}.`,
       );
     }
     try {
@@ -177,12 +180,20 @@ export class SwivelClient {
   }
 }
 
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
 function transportError(
   error: unknown,
   url: string,
   timeoutMs: number,
 ): ClientError {
-  const host = new URL(url).host;
+  const host = hostOf(url);
   if (error instanceof DOMException && error.name === 'TimeoutError') {
     return new ClientError(
       ClientErrorCode.Timeout,

@@ -93,7 +93,10 @@ function parseText(text: string, input: string, depth: number): ParsedLink {
     }
   }
 
-  const link = { ...readQuery(url.searchParams), ...readPath(url.pathname) };
+  const link = {
+    ...readQuery(url.searchParams),
+    ...readPath(url.pathname, input),
+  };
   if (
     link.siteId === undefined &&
     link.username === undefined &&
@@ -161,13 +164,17 @@ function firstValue(
  * Reads the three `/smc/...` path forms. The segments are split on `/` first
  * and then percent-decoded once each, so an encoded `/` stays inside its field.
  */
-function readPath(pathname: string): LinkFields {
-  const segments = pathname.split('/').filter((segment) => segment !== '');
+function readPath(pathname: string, input: string): LinkFields {
+  // Empty segments are kept, so that `/smc/complete//alice/123` reads as a
+  // link without a Site ID instead of shifting every field.
+  const segments = pathname.split('/');
   const smc = segments.findIndex((segment) => segment.toLowerCase() === 'smc');
   if (smc < 0) return {};
 
   const form = segments[smc + 1]?.toLowerCase();
-  const values = segments.slice(smc + 2).map(decodeSegment);
+  const values = segments
+    .slice(smc + 2)
+    .map((segment) => decodeSegment(segment, input));
   switch (form) {
     case 'complete':
       return compact({
@@ -184,13 +191,13 @@ function readPath(pathname: string): LinkFields {
   }
 }
 
-function decodeSegment(segment: string): string {
+function decodeSegment(segment: string, input: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {
     throw new LinkError(
       `The link part "${segment}" has a broken percent-encoding. Copy the whole link again from the message you received.`,
-      segment,
+      input,
     );
   }
 }

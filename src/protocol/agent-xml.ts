@@ -212,6 +212,8 @@ export const AgentErrorCode = {
   NotProvisioned: 'NOT_PROVISIONED',
   MissingField: 'MISSING_FIELD',
   InvalidSecret: 'INVALID_SECRET',
+  /** A `login` was rejected; one code for every reason, so agents cannot probe usernames. */
+  AuthenticationFailed: 'AUTHENTICATION_FAILED',
   UnknownAction: 'UNKNOWN_ACTION',
   MalformedRequest: 'MALFORMED_REQUEST',
 } as const;

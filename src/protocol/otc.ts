@@ -58,7 +58,7 @@ export interface TypedCode {
 /**
  * Splits a typed code in either accepted form, `nnnnnn` or `nnnn,nn`.
  * Returns null when the text is neither form, for example an SMS code
- * without an index.
+ * without an index, or when the index is `00`, which no batch has.
  */
 export function parseTypedCode(typed: string): TypedCode | null {
   const text = typed.trim();
@@ -66,5 +66,6 @@ export function parseTypedCode(typed: string): TypedCode | null {
   const otc = comma >= 0 ? text.slice(0, comma) : text.slice(0, -2);
   const index = comma >= 0 ? text.slice(comma + 1) : text.slice(-2);
   if (!/^[0-9A-Za-z]{4,10}$/.test(otc) || !/^\d\d$/.test(index)) return null;
+  if (index === '00') return null;
   return { otc, index: Number(index) };
 }

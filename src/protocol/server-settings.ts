@@ -11,28 +11,36 @@ export interface ServerSettings {
 }
 
 /**
- * Validates a host name or IP address and returns it in lower case.
+ * Validates a host name or IP address and returns it as a URL writes it: in
+ * lower case, international names in punycode, IPv6 in its shortest form.
  *
  * @throws ProtocolError with code `INVALID_VALUE` for anything that could not
  *   be the host part of a URL.
  */
 export function readHost(value: string): string {
   const host = value.trim().toLowerCase();
-  const bracketed = bracketIpv6(host);
   let hostname: string | undefined;
   try {
-    const url = new URL(`http://${bracketed}/`);
-    if (url.port === '' && url.pathname === '/') hostname = url.hostname;
+    const url = new URL(`http://${bracketIpv6(host)}/`);
+    const plain =
+      url.port === '' &&
+      url.pathname === '/' &&
+      url.username === '' &&
+      url.password === '' &&
+      url.search === '' &&
+      url.hash === '';
+    if (plain) hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
   } catch {
     hostname = undefined;
   }
-  if (host === '' || hostname !== bracketed) {
+  // The URL parser percent-decodes host names, so `%41` would become `a`.
+  if (host === '' || host.includes('%') || hostname === undefined) {
     throw new ProtocolError(
       ProtocolErrorCode.InvalidValue,
       `"${value}" is not a valid host name.`,
     );
   }
-  return host;
+  return hostname;
 }
 
 function bracketIpv6(host: string): string {

@@ -23,7 +23,7 @@ export interface ServerDetails extends ServerSettings {
   readonly oath: boolean;
 }
 
-/** Path of the directory lookup, relative to the directory's base URL. */
+/** Path of the directory lookup below the directory's base URL. */
 export const SSD_LOOKUP_PATH = '/ssdserver/getServerDetails';
 
 const TRUE_VALUES = new Set(['yes', 'true', 'y', '1', 'on']);

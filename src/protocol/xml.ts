@@ -51,7 +51,15 @@ export function parseXml(xml: string): XmlElement {
   if (typeof xml !== 'string' || xml.trim() === '') {
     throw new ProtocolError(
       ProtocolErrorCode.MalformedXml,
-      'The reply is empty: expected an XML document.',
+      'The document is empty: expected XML.',
+    );
+  }
+  // Swivel's messages never declare a DOCTYPE, and refusing one rules out
+  // entity-expansion attacks from a hostile server or client.
+  if (xml.toUpperCase().includes('<!DOCTYPE')) {
+    throw new ProtocolError(
+      ProtocolErrorCode.MalformedXml,
+      'The document has a DOCTYPE declaration, which Agent-XML never uses.',
     );
   }
   const validation = XMLValidator.validate(xml);
@@ -59,7 +67,7 @@ export function parseXml(xml: string): XmlElement {
     const { msg, line } = validation.err;
     throw new ProtocolError(
       ProtocolErrorCode.MalformedXml,
-      `The reply is not well-formed XML (line ${line}: ${msg}).`,
+      `The document is not well-formed XML (line ${line}: ${msg}).`,
     );
   }
   let nodes: unknown;
@@ -68,18 +76,33 @@ export function parseXml(xml: string): XmlElement {
   } catch (error) {
     throw new ProtocolError(
       ProtocolErrorCode.MalformedXml,
-      `The reply could not be parsed as XML: ${String(error)}`,
+      `The document could not be parsed as XML: ${String(error)}`,
     );
   }
   const roots = toElements(nodes);
   const [root] = roots;
+  // fast-xml-parser 5.12 drops text after a self-closing root, and a
+  // document can only end with the `>` of an element, comment or PI.
+  if (hasTopLevelText(nodes) || !xml.trimEnd().endsWith('>')) {
+    throw new ProtocolError(
+      ProtocolErrorCode.MalformedXml,
+      'The document has text outside its root element.',
+    );
+  }
   if (roots.length !== 1 || root === undefined) {
     throw new ProtocolError(
       ProtocolErrorCode.MalformedXml,
-      `The reply has ${roots.length} root elements: expected exactly one.`,
+      `The document has ${roots.length} root elements: expected exactly one.`,
     );
   }
   return root;
+}
+
+function hasTopLevelText(nodes: unknown): boolean {
+  return (
+    Array.isArray(nodes) &&
+    (nodes as OrderedNode[]).some((node) => TEXT in node)
+  );
 }
 
 function toElements(nodes: unknown): XmlElement[] {
@@ -120,8 +143,10 @@ export function findChild(
   element: XmlElement,
   name: string,
 ): XmlElement | undefined {
-  const wanted = name.toLowerCase();
-  return element.children.find((child) => child.name.toLowerCase() === wanted);
+  const expected = name.toLowerCase();
+  return element.children.find(
+    (child) => child.name.toLowerCase() === expected,
+  );
 }
 
 /** An element to write: text content, or child elements, with attributes. */

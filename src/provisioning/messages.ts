@@ -45,6 +45,7 @@ function describeClientError(
   context: MessageContext,
 ): UserMessage {
   const server = context.host ?? 'the server';
+  const sentenceStart = context.host ?? 'The server';
   switch (error.code) {
     case ClientErrorCode.UnknownSiteId:
       return {
@@ -59,13 +60,13 @@ function describeClientError(
     case ClientErrorCode.Timeout:
       return {
         title: 'Error Server Connection',
-        detail: `${server} did not reply in time. Check your connection and try again.`,
+        detail: `${sentenceStart} did not reply in time. Check your connection and try again.`,
       };
     case ClientErrorCode.HttpError:
     case ClientErrorCode.MalformedReply:
       return {
         title: 'Error Server Connection',
-        detail: `${server} sent a reply this app cannot read (${error.message}). Check the server settings, or ask your administrator.`,
+        detail: `${sentenceStart} sent a reply this app cannot read (${error.message}). Check the server settings, or ask your administrator.`,
       };
     case ClientErrorCode.UserNotFound:
       return {
@@ -93,7 +94,7 @@ function describeClientError(
     case ClientErrorCode.Rejected:
       return {
         title: 'Request rejected',
-        detail: `${server} rejected the request (${error.message}). Try again, or ask your administrator.`,
+        detail: `${sentenceStart} rejected the request (${error.message}). Try again, or ask your administrator.`,
       };
   }
 }

@@ -49,7 +49,7 @@ export class ProvisionView extends LitElement {
   @state() private serverMode: ServerMode = 'site';
   @state() private fieldError: UserMessage | null = null;
 
-  /** What the Activate URL carried; empty for setup by hand. */
+  /** Fields the Activate URL carried; empty for setup by hand. */
   @property({ attribute: false }) link: Omit<ProvisionLink, 'kind'> = {};
   /** Whether the screen was opened from a link. */
   @property({ type: Boolean }) fromLink = false;

@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-
 /** Where Debian's `chromium` package installs the browser. */
 export const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 
@@ -22,9 +20,4 @@ export const CHROMIUM_ARGS = [
 /** Returns the Chromium to drive: `CHROMIUM_PATH`, or Debian's. */
 export function chromiumPath(): string {
   return process.env.CHROMIUM_PATH ?? DEBIAN_CHROMIUM;
-}
-
-/** Returns whether the Chromium to drive exists. */
-export function hasChromium(): boolean {
-  return existsSync(chromiumPath());
 }

@@ -24,7 +24,9 @@ test('every screen renders', async ({ page, request }) => {
   const { activateUrl } = await issueCode(request, user.username);
 
   await page.goto('/setup');
-  await expect(page.getByRole('heading', { name: 'Set up this device' })).toBeVisible();
+  await expect(
+    page.getByRole('heading', { name: 'Set up this device' }),
+  ).toBeVisible();
   await capture(page, '1-setup');
 
   await page.goto(`/smc/getsettings/${SITE_ID}`);
@@ -52,6 +54,8 @@ test('every screen renders', async ({ page, request }) => {
   await capture(page, '6-codes-with-pin');
 
   await page.goto(activateUrl);
-  await expect(page.getByText('This device is already provisioned')).toBeVisible();
+  await expect(
+    page.getByText('This device is already provisioned'),
+  ).toBeVisible();
   await capture(page, '7-link-when-provisioned');
 });

@@ -85,7 +85,7 @@ export async function login(
   return readResponse(await response.text()).result;
 }
 
-/** The string and index on the codes screen. */
+/** Reads the string and index shown on the codes screen. */
 export async function readShownString(
   page: Page,
 ): Promise<{ value: string; index: number }> {

@@ -362,7 +362,7 @@ describe('UserDirectory login', () => {
 
   it('rejects index 00', () => {
     const { directory } = provisionedDirectory();
-    expect(directory.login('alice', '123400')).toBe('unknown-index');
+    expect(directory.login('alice', '123400')).toBe('no-index');
   });
 
   it('rejects an unknown user', () => {
