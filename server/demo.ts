@@ -8,6 +8,7 @@ import { loadConfigOrExit, startServer } from './start.js';
 /** The user that the demo creates, and its PIN. */
 const DEMO_USERNAME = 'demo';
 const DEMO_PIN = '1234';
+const DEMO_POLICIES = 'AllowUserPIN,AllowStringBrowsing';
 
 interface ProvisionCodeReply {
   readonly code: string;
@@ -21,6 +22,9 @@ interface ProvisionCodeReply {
  * and QR code, the PIN and the agent secret.
  */
 async function runDemo(): Promise<void> {
+  // The demo shows the PIN field and string browsing unless POLICIES says
+  // otherwise; a real Swivel server has both policies off by default.
+  process.env.POLICIES ??= DEMO_POLICIES;
   const settings = loadConfigOrExit({}, ['--demo', ...process.argv.slice(2)]);
   if (settings.publicUrl === undefined && settings.port === 0) {
     console.error(
@@ -59,6 +63,7 @@ async function runDemo(): Promise<void> {
       `Username:     ${DEMO_USERNAME}`,
       `PIN:          ${DEMO_PIN}`,
       `Agent secret: ${config.agentSecret ?? ''}`,
+      `Policies on:  ${[...config.policies].join(', ') || 'none'}`,
       '',
       'Press Ctrl+C to stop the server.',
       '',
