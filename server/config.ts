@@ -5,6 +5,13 @@ import { fileURLToPath } from 'node:url';
 import { PolicyId } from '../src/protocol/agent-xml.js';
 import { ProtocolError } from '../src/protocol/protocol-error.js';
 import { readContext } from '../src/protocol/server-settings.js';
+import { ConfigError } from './config-error.js';
+import {
+  readDeploymentSettings,
+  type DeploymentSettings,
+} from './deployment-config.js';
+
+export { ConfigError } from './config-error.js';
 
 /** One of the policy ids that a `SecurityStrings` reply lists. */
 export type PolicyName = (typeof PolicyId)[keyof typeof PolicyId];
@@ -16,7 +23,7 @@ export const DEMO_AGENT_SECRET = 'demo-secret';
 export type AgentSecretSource = 'environment' | 'demo-default' | 'unset';
 
 /** Server settings, read from the environment by {@link loadConfig}. */
-export interface ServerConfig {
+export interface ServerConfig extends DeploymentSettings {
   /** TCP port to listen on. 0 lets the system choose a free port. */
   readonly port: number;
   /** Address or host name to listen on. */
@@ -41,11 +48,6 @@ export interface ServerConfig {
   readonly staticDir: string;
 }
 
-/** An invalid setting. The message names the variable, the value and the fix. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
 const POLICY_NAMES: readonly PolicyName[] = Object.values(PolicyId);
 const SITE_ID_PATTERN = /^[A-Za-z0-9._~-]{1,64}$/;
 const TRUE_WORDS = new Set(['1', 'true', 'yes', 'on']);
@@ -57,7 +59,9 @@ const FALSE_WORDS = new Set(['', '0', 'false', 'no', 'off']);
  * @param env - environment variables, normally `process.env`.
  * @param args - command-line arguments after the script name. Only `--demo`
  *   is accepted.
- * @throws ConfigError for any invalid variable or argument.
+ * @throws ConfigError for any invalid variable or argument, and for
+ *   variables that do not apply to the chosen mode (see
+ *   {@link readDeploymentSettings}).
  */
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
@@ -78,6 +82,7 @@ export function loadConfig(
     provisionCodeTtlSeconds: readTtl(env.PROVISION_CODE_TTL_SECONDS),
     policies: readPolicies(env.POLICIES),
     staticDir: readStaticDir(env.STATIC_DIR),
+    ...readDeploymentSettings(env, demo),
   };
 }
 

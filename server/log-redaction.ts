@@ -30,13 +30,15 @@ export function redactUrl(url: string): string {
 }
 
 function redactPath(path: string): string {
-  // Searching anywhere in the path also covers forms such as `//smc/...`.
-  const lowerPath = path.toLowerCase();
+  // Collapsing repeated slashes covers forms such as `/smc//complete/...`,
+  // which the app also reads as an Activate URL.
+  const collapsed = path.replace(/\/{2,}/g, '/');
+  const lowerPath = collapsed.toLowerCase();
   for (const prefix of SECRET_PATH_PREFIXES) {
     const start = lowerPath.indexOf(prefix);
     const end = start + prefix.length;
-    if (start !== -1 && path.length > end) {
-      return `${path.slice(0, end)}${REDACTED}`;
+    if (start !== -1 && collapsed.length > end) {
+      return `${collapsed.slice(0, end)}${REDACTED}`;
     }
   }
   return path;

@@ -7,6 +7,7 @@ import {
   loadConfig,
   type ServerConfig,
 } from './config.js';
+import { agentXmlUrl, lookupUrl } from './forward-routes.js';
 
 /**
  * Reads the settings and returns them, or prints the error and exits with
@@ -28,15 +29,16 @@ export function loadConfigOrExit(
 }
 
 /**
- * Builds the server, starts listening, logs the address and the agent
- * secret warnings, and stops on SIGINT or SIGTERM. Prints the error and
- * exits with status 1 when the server cannot listen.
+ * Builds the server, starts listening, logs the address and either the
+ * forwarding targets or the agent secret warnings, and stops on SIGINT or
+ * SIGTERM. Prints the error and exits with status 1 when the server cannot
+ * listen.
  */
 export async function startServer(
   config: ServerConfig,
 ): Promise<FastifyInstance> {
   const app = await buildServer(config);
-  logSecretStatus(app, config);
+  logMode(app, config);
   try {
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
@@ -47,6 +49,22 @@ export async function startServer(
   }
   stopOnSignals(app);
   return app;
+}
+
+/** Logs the mode: where deployment mode forwards to, or the secret status. */
+function logMode(app: FastifyInstance, config: ServerConfig): void {
+  if (config.swivelUrl === undefined) {
+    logSecretStatus(app, config);
+    return;
+  }
+  app.log.info(
+    {
+      agentXmlUrl: agentXmlUrl(config.swivelUrl).href,
+      directoryUrl: lookupUrl(config.ssdUrl, undefined).href,
+      timeoutSeconds: config.upstreamTimeoutMs / 1000,
+    },
+    'deployment mode: forwarding Agent-XML requests and Site ID lookups',
+  );
 }
 
 function logSecretStatus(app: FastifyInstance, config: ServerConfig): void {

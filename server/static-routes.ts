@@ -60,6 +60,16 @@ export async function staticRoutes(
         reply.header('cache-control', cachePolicy(staticDir, path));
       },
     });
+    // Activate links always open the app, even when a segment holds
+    // something no file name can, such as `%00` or thousands of characters.
+    const sendApp = (_request: FastifyRequest, reply: FastifyReply) =>
+      reply
+        .code(200)
+        .header('cache-control', REVALIDATE)
+        .sendFile('index.html');
+    for (const path of ['/smc/*', '/activate', '/activate/*']) {
+      app.get(path, sendApp);
+    }
   }
 
   app.setNotFoundHandler((request, reply) => {

@@ -23,6 +23,9 @@ describe('loadConfig', () => {
     expect(config.context).toBe('proxy');
     expect(config.provisionCodeTtlSeconds).toBe(600);
     expect([...config.policies]).toEqual([]);
+    expect(config.swivelUrl).toBeUndefined();
+    expect(config.ssdUrl.href).toBe('https://ssd.swivelsecure.net/');
+    expect(config.upstreamTimeoutMs).toBe(15_000);
   });
 
   it('finds dist next to package.json', () => {
@@ -103,6 +106,83 @@ describe('loadConfig', () => {
 
   it('rejects an unknown argument', () => {
     expect(() => loadConfig({}, ['--port=1'])).toThrow(/--port=1/);
+  });
+
+  it('reads the deployment variables', () => {
+    const config = loadConfig(
+      {
+        SWIVEL_URL: 'https://swivel.example.com:8443/proxy/',
+        SSD_URL: 'http://127.0.0.1:8081/directory',
+        UPSTREAM_TIMEOUT_SECONDS: '5',
+      },
+      [],
+    );
+    expect(config.swivelUrl?.href).toBe(
+      'https://swivel.example.com:8443/proxy',
+    );
+    expect(config.ssdUrl.href).toBe('http://127.0.0.1:8081/directory');
+    expect(config.upstreamTimeoutMs).toBe(5_000);
+    expect(config.demo).toBe(false);
+  });
+
+  it('defaults SSD_URL to Swivel in deployment mode', () => {
+    const config = loadConfig({ SWIVEL_URL: 'https://swivel.example.com' }, []);
+    expect(config.ssdUrl.href).toBe('https://ssd.swivelsecure.net/');
+    expect(config.upstreamTimeoutMs).toBe(15_000);
+  });
+
+  it.each([
+    [{ DEMO: '1', SWIVEL_URL: 'https://swivel.example.com' }, []],
+    [{ SWIVEL_URL: 'https://swivel.example.com' }, ['--demo']],
+  ])('rejects demo mode with SWIVEL_URL for %j %j', (env, args) => {
+    expect(() => loadConfig(env, args)).toThrow(ConfigError);
+    expect(() => loadConfig(env, args)).toThrow(/DEMO and SWIVEL_URL/);
+  });
+
+  it.each([
+    ['SWIVEL_URL', { SWIVEL_URL: 'swivel.example.com' }],
+    ['SWIVEL_URL', { SWIVEL_URL: 'ftp://swivel.example.com' }],
+    ['SWIVEL_URL', { SWIVEL_URL: 'https://user:pw@swivel.example.com' }],
+    ['SWIVEL_URL', { SWIVEL_URL: 'https://swivel.example.com/proxy?a=1' }],
+    ['SWIVEL_URL', { SWIVEL_URL: 'https://swivel.example.com/proxy#top' }],
+    ['SWIVEL_URL', { SWIVEL_URL: 'https://swivel.example.com/proxy/AgentXML' }],
+    ['SSD_URL', { SWIVEL_URL: 'https://s.example.com', SSD_URL: 'nope' }],
+    [
+      'UPSTREAM_TIMEOUT_SECONDS',
+      { SWIVEL_URL: 'https://s.example.com', UPSTREAM_TIMEOUT_SECONDS: '0' },
+    ],
+    [
+      'UPSTREAM_TIMEOUT_SECONDS',
+      { SWIVEL_URL: 'https://s.example.com', UPSTREAM_TIMEOUT_SECONDS: '0.5' },
+    ],
+  ])('rejects an invalid %s', (name, env) => {
+    expect(() => loadConfig(env, [])).toThrow(ConfigError);
+    expect(() => loadConfig(env, [])).toThrow(name);
+  });
+
+  it.each(['SSD_URL', 'UPSTREAM_TIMEOUT_SECONDS'])(
+    'rejects %s without SWIVEL_URL',
+    (name) => {
+      const env = { [name]: name === 'SSD_URL' ? 'https://d.example' : '5' };
+      expect(() => loadConfig(env, [])).toThrow(ConfigError);
+      expect(() => loadConfig(env, [])).toThrow(
+        `${name} is set but SWIVEL_URL is not`,
+      );
+    },
+  );
+
+  it.each([
+    ['SITE_ID', 'acme'],
+    ['AGENT_SECRET', 's3cret'],
+    ['CONTEXT', 'pinsafe'],
+    ['PROVISION_CODE_TTL_SECONDS', '60'],
+    ['POLICIES', 'AllowUserPIN'],
+  ])('rejects %s in deployment mode', (name, value) => {
+    const env = { SWIVEL_URL: 'https://swivel.example.com', [name]: value };
+    expect(() => loadConfig(env, [])).toThrow(ConfigError);
+    expect(() => loadConfig(env, [])).toThrow(
+      `${name} is set together with SWIVEL_URL`,
+    );
   });
 
   it('names the valid policies', () => {

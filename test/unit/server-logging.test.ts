@@ -4,6 +4,7 @@ import { extractOtc, formatTypedCode } from '../../src/protocol/otc.js';
 import { readSecurityStrings } from '../../src/protocol/security-strings.js';
 import { redactUrl } from '../../server/log-redaction.js';
 import {
+  LogCapture,
   TestServers,
   callAdmin,
   postAgentXml,
@@ -14,25 +15,14 @@ import {
 const servers = new TestServers();
 afterEach(() => servers.cleanUp());
 
-/** Collects every log line that the server writes. */
-class LogCapture {
-  readonly lines: string[] = [];
-
-  write(line: string): void {
-    this.lines.push(line);
-  }
-
-  get text(): string {
-    return this.lines.join('');
-  }
-}
-
 describe('redactUrl', () => {
   it.each([
     ['/smc/complete/DEMO/alice/0123456789', '/smc/complete/[redacted]'],
     ['/smc/provision/0123456789', '/smc/provision/[redacted]'],
     ['/SMC/Provision/0123456789', '/SMC/Provision/[redacted]'],
-    ['//smc/provision/0123456789', '//smc/provision/[redacted]'],
+    ['//smc/provision/0123456789', '/smc/provision/[redacted]'],
+    ['/smc//complete/DEMO/u/0123456789', '/smc/complete/[redacted]'],
+    ['/smc/complete//DEMO/u/0123456789', '/smc/complete/[redacted]'],
     ['/smc/getsettings/DEMO', '/smc/getsettings/DEMO'],
     ['/smc/provision/', '/smc/provision/'],
     [

@@ -2,7 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { readServerDetails } from '../../src/protocol/ssd.js';
 import { ProtocolError } from '../../src/protocol/protocol-error.js';
-import { APP_SHELL, TestServers, testConfig } from './server-test-helpers.js';
+import {
+  APP_SHELL,
+  ROBOTS_TXT,
+  TestServers,
+  testConfig,
+} from './server-test-helpers.js';
 
 const servers = new TestServers();
 afterEach(() => servers.cleanUp());
@@ -155,6 +160,16 @@ describe('static web app', () => {
     });
     expect(reply.status).toBe(200);
     expect(await reply.text()).toBe(APP_SHELL);
+  });
+
+  it('serves robots.txt as text', async () => {
+    const baseUrl = await startWithApp();
+    const reply = await fetch(`${baseUrl}/robots.txt`, {
+      headers: { accept: 'text/html,*/*' },
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await reply.text()).toBe(ROBOTS_TXT);
   });
 
   it('returns 404 for an unknown file', async () => {
