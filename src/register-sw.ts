@@ -1,14 +1,11 @@
-import { Workbox } from 'workbox-window';
+import { ServiceWorkerBridge } from './app/service-worker-bridge.js';
 
 /**
- * Registers the service worker that precaches the app shell, so every screen
- * and link route loads offline. Registration waits for the page load so it
- * does not compete with the first render.
+ * Creates and registers the app's service worker bridge, which precaches the
+ * app shell so every screen and link route loads offline.
  */
-export function registerServiceWorker(): void {
-  if (!('serviceWorker' in navigator)) return;
-  const workbox = new Workbox('/sw.js', { scope: '/' });
-  void workbox.register().catch((error: unknown) => {
-    console.error('swivel-app: service worker registration failed', error);
-  });
+export function registerServiceWorker(): ServiceWorkerBridge {
+  const bridge = new ServiceWorkerBridge();
+  void bridge.register();
+  return bridge;
 }

@@ -28,5 +28,6 @@ export function routeFor(url: URL): Route {
     }
   }
   if (url.pathname === '/setup') return { name: 'setup' };
+  // `/codes` is the manifest shortcut to the codes screen.
   return { name: 'home' };
 }

@@ -1,6 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 
+import { ClientError, ClientErrorCode } from '../client/client-error.js';
 import type { ProvisionLink } from '../link/parse-link.js';
 import { describeError, type UserMessage } from '../provisioning/messages.js';
 import type {
@@ -14,7 +15,16 @@ import '../views/codes-view.js';
 import '../views/provision-view.js';
 import type { ProvisionRequestEvent } from '../views/provision-view.js';
 import { sharedStyles } from '../views/shared-styles.js';
+import {
+  InstallPrompt,
+  installInstructions,
+  InstallStateEvent,
+} from './install-prompt.js';
 import { type Route, routeFor } from './route.js';
+import {
+  type ServiceWorkerBridge,
+  UpdateWaitingEvent,
+} from './service-worker-bridge.js';
 
 /**
  * Loads the code that talks to Swivel servers only when the user asks for
@@ -22,6 +32,22 @@ import { type Route, routeFor } from './route.js';
  */
 function loadNetworking() {
   return import('./networking.js');
+}
+
+/**
+ * Returns whether a request failed after the provision request was sent but
+ * before its reply arrived, when the server may have used the code.
+ */
+function lostDuringProvision(
+  error: unknown,
+  progress: readonly ProvisionProgress[],
+): boolean {
+  const last = progress.at(-1)?.step;
+  const transport =
+    error instanceof ClientError &&
+    (error.code === ClientErrorCode.Timeout ||
+      error.code === ClientErrorCode.Unreachable);
+  return transport && last === 'provision';
 }
 
 /** Marks a browsing session in which the app has already opened, so a reload keeps the current string. */
@@ -71,12 +97,36 @@ export class SwivelApp extends LitElement {
       a {
         color: var(--accent);
       }
+
+      .read-text code {
+        overflow-wrap: anywhere;
+      }
     `,
   ];
 
   private store: VaultStore | null = null;
+  /** Set while the scanner is open, so that a second tap does not open another. */
+  private scanning = false;
+
+  private readonly installPrompt = new InstallPrompt();
+  private serviceWorkerBridge: ServiceWorkerBridge | null = null;
 
   @state() private ready = false;
+  @state() private canInstall = false;
+  @state() private updateWaiting = false;
+  @state() private online = navigator.onLine;
+
+  /** The service worker bridge; set by the entry point in production builds. */
+  get serviceWorker(): ServiceWorkerBridge | null {
+    return this.serviceWorkerBridge;
+  }
+
+  set serviceWorker(bridge: ServiceWorkerBridge | null) {
+    this.serviceWorkerBridge = bridge;
+    bridge?.addEventListener(UpdateWaitingEvent.eventName, () => {
+      this.updateWaiting = true;
+    });
+  }
   @state() private route: Route = { name: 'home' };
   @state() private device: DeviceRecord | undefined;
   @state() private current: CurrentString | null = null;
@@ -90,15 +140,26 @@ export class SwivelApp extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.installPrompt.addEventListener(InstallStateEvent.eventName, () => {
+      this.canInstall = this.installPrompt.canInstall;
+    });
     window.addEventListener('popstate', this.onPopState);
+    window.addEventListener('online', this.onConnectivityChange);
+    window.addEventListener('offline', this.onConnectivityChange);
     void this.start();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('popstate', this.onPopState);
+    window.removeEventListener('online', this.onConnectivityChange);
+    window.removeEventListener('offline', this.onConnectivityChange);
     this.store?.close();
   }
+
+  private readonly onConnectivityChange = (): void => {
+    this.online = navigator.onLine;
+  };
 
   private readonly onPopState = (): void => {
     this.route = routeFor(new URL(location.href));
@@ -109,6 +170,7 @@ export class SwivelApp extends LitElement {
     this.route = routeFor(new URL(location.href));
     try {
       this.store = await VaultStore.open();
+      this.store.onExternalChange(() => void this.reload());
       await this.openSession();
     } catch (error) {
       this.notice = {
@@ -156,10 +218,30 @@ export class SwivelApp extends LitElement {
     this.notice = null;
   }
 
-  private async onProvisionRequest(
-    event: ProvisionRequestEvent,
-  ): Promise<void> {
-    const input: ProvisionInput = event.input;
+  private onProvisionRequest(event: ProvisionRequestEvent): Promise<void> {
+    return this.provision(event.input);
+  }
+
+  /** Opens the scanner. An Activate URL from it that carries every field provisions at once. */
+  private async onScanRequest(): Promise<void> {
+    if (this.scanning) return;
+    this.scanning = true;
+    try {
+      const { scanForLink } = await import('../scanner/scan-for-link.js');
+      const scanned = await scanForLink(this.device?.server);
+      if (scanned === null) return;
+      this.resetProvisioning();
+      this.route = { name: 'link', link: scanned.link };
+      this.replacing = true;
+      if (scanned.input !== null) await this.provision(scanned.input);
+    } catch (error) {
+      this.notice = { kind: 'error', ...describeError(error) };
+    } finally {
+      this.scanning = false;
+    }
+  }
+
+  private async provision(input: ProvisionInput): Promise<void> {
     this.busy = true;
     this.notice = null;
     this.provisionError = null;
@@ -198,14 +280,24 @@ export class SwivelApp extends LitElement {
               detail: `${describeError(done.downloadError, { host }).detail} Then tap Update codes.`,
             };
     } catch (error) {
-      this.provisionError = describeError(error, {
+      const message = describeError(error, {
         host,
         siteId: input.siteId,
         username: input.username,
       });
+      this.provisionError = lostDuringProvision(error, this.progress)
+        ? {
+            ...message,
+            detail: `${message.detail} The server may have used the provision code already: if trying again says Provision Failure, request a new code.`,
+          }
+        : message;
     } finally {
       this.busy = false;
     }
+  }
+
+  private onProvisionCancel(): void {
+    this.navigate('/');
   }
 
   private async onNextString(): Promise<void> {
@@ -250,22 +342,68 @@ export class SwivelApp extends LitElement {
                 ${this.device.username}${this.device.siteId === '' ? '' : html` · ${this.device.siteId}`}
               </span>`
         }
+        ${
+          this.canInstall
+            ? html`<button class="secondary" @click=${this.onInstall}>
+                Install app
+              </button>`
+            : nothing
+        }
       </header>
       <main>
+        ${this.updateWaiting ? this.renderUpdateBanner() : nothing}
         ${this.notice === null ? nothing : this.renderNotice(this.notice)}
         ${this.ready ? this.renderScreen() : html`<p role="status">Opening…</p>`}
       </main>
       <footer>
         ${
           this.device !== undefined && this.route.name === 'home'
-            ? html`<a href="/setup" @click=${this.onSetupLink}
-                >Provision this device again</a
-              >`
+            ? html`<p>
+                <a href="/setup" @click=${this.onSetupLink}
+                  >Provision this device again</a
+                >
+              </p>`
             : nothing
         }
+        ${this.renderAbout()}
       </footer>
     `;
   }
+
+  private renderUpdateBanner() {
+    return html`<div class="message" role="status">
+      <strong>A new version of Swivel Codes is ready</strong>
+      Reload to use it. Your security strings stay as they are.
+      <div class="actions">
+        <button @click=${this.onApplyUpdate}>Reload to update</button>
+      </div>
+    </div>`;
+  }
+
+  private renderAbout() {
+    return html`<details>
+      <summary>About this app</summary>
+      <p>
+        Swivel Codes <span data-testid="app-version">${__APP_VERSION__}</span>
+      </p>
+      ${
+        this.installPrompt.installed
+          ? nothing
+          : html`<p>
+              Install it to open it from your home screen:
+              ${installInstructions()}
+            </p>`
+      }
+    </details>`;
+  }
+
+  private readonly onInstall = (): void => {
+    void this.installPrompt.install();
+  };
+
+  private readonly onApplyUpdate = (): void => {
+    this.serviceWorker?.applyUpdate();
+  };
 
   private readonly onSetupLink = (event: MouseEvent): void => {
     event.preventDefault();
@@ -295,7 +433,9 @@ export class SwivelApp extends LitElement {
         return html`
           <div class="message error" role="alert">
             <strong>This link cannot be used</strong>${route.error.message}
-            <p class="hint">What was read: <code>${route.error.input}</code></p>
+            <p class="hint read-text">
+              What was read: <code>${route.error.input}</code>
+            </p>
           </div>
           ${this.device === undefined ? this.renderProvision({}, false) : this.renderCodes()}
         `;
@@ -314,7 +454,8 @@ export class SwivelApp extends LitElement {
 
   private renderLink(link: ProvisionLink) {
     if (this.device === undefined || this.replacing) {
-      return this.renderProvision(link, true);
+      return html`${this.online ? nothing : this.renderOfflineLinkNotice()}
+      ${this.renderProvision(link, true)}`;
     }
     const sameUser =
       link.username === undefined || link.username === this.device.username;
@@ -336,6 +477,14 @@ export class SwivelApp extends LitElement {
     `;
   }
 
+  private renderOfflineLinkNotice() {
+    return html`<div class="message" role="status">
+      <strong>You are offline</strong>
+      This screen keeps what your link carried, and nothing is sent until you
+      ask. When you are back online, tap Get Server Settings.
+    </div>`;
+  }
+
   private renderProvision(
     link: Omit<ProvisionLink, 'kind'>,
     fromLink: boolean,
@@ -347,7 +496,10 @@ export class SwivelApp extends LitElement {
       .progress=${this.progress}
       .error=${this.provisionError}
       ?busy=${this.busy}
+      ?cancellable=${this.device !== undefined}
       @provision-request=${this.onProvisionRequest}
+      @scan-request=${this.onScanRequest}
+      @provision-cancel=${this.onProvisionCancel}
     ></provision-view>`;
   }
 

@@ -19,6 +19,10 @@ export interface ServerSettings {
  */
 export function readHost(value: string): string {
   const host = value.trim().toLowerCase();
+  const hint = hostHint(host);
+  if (hint !== null) {
+    throw new ProtocolError(ProtocolErrorCode.InvalidValue, hint);
+  }
   let hostname: string | undefined;
   try {
     const url = new URL(`http://${bracketIpv6(host)}/`);
@@ -41,6 +45,21 @@ export function readHost(value: string): string {
     );
   }
   return hostname;
+}
+
+/** Returns advice for the common mistakes in a typed host, or null. */
+function hostHint(host: string): string | null {
+  if (host === '') {
+    return "Enter the server's host name, such as swivel.example.com.";
+  }
+  if (host.includes('://')) {
+    return `Enter the host name without http:// or https://, such as ${host.split('://')[1]?.split(/[/:]/)[0] ?? 'swivel.example.com'}.`;
+  }
+  const colons = host.split(':').length - 1;
+  if (colons === 1 && /:\d+$/.test(host)) {
+    return 'Enter the port in the Port field, not after the host name.';
+  }
+  return null;
 }
 
 function bracketIpv6(host: string): string {

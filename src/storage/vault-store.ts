@@ -8,6 +8,9 @@ import {
   type VaultDatabase,
 } from './database.js';
 
+/** Name of the BroadcastChannel on which tabs announce vault changes. */
+const CHANGE_CHANNEL = 'swivel-vault-changes';
+
 /** What the codes screen shows: one string and the count after it. */
 export interface CurrentString {
   readonly index: number;
@@ -29,6 +32,8 @@ export type NewDevice = Omit<DeviceRecord, 'downloadedAt' | 'currentIndex'>;
  * transaction has committed, and every multi-step change is one transaction.
  */
 export class VaultStore {
+  private listeners: BroadcastChannel | null = null;
+
   private constructor(private readonly database: VaultDatabase) {}
 
   /** Opens the vault in the named database. */
@@ -36,9 +41,21 @@ export class VaultStore {
     return new VaultStore(await openVaultDatabase(name));
   }
 
-  /** Closes the database connection. */
+  /** Closes the database connection and stops change notifications. */
   close(): void {
+    this.listeners?.close();
+    this.listeners = null;
     this.database.close();
+  }
+
+  /**
+   * Calls `listener` whenever another tab or window of this app changes the
+   * vault, so that every open view follows the current string.
+   */
+  onExternalChange(listener: () => void): void {
+    if (typeof BroadcastChannel === 'undefined') return;
+    this.listeners ??= new BroadcastChannel(CHANGE_CHANNEL);
+    this.listeners.addEventListener('message', () => listener());
   }
 
   /** Returns the provisioned device, or undefined before provisioning. */
@@ -76,6 +93,7 @@ export class VaultStore {
         DEVICE_KEY,
       );
     await transaction.done;
+    announceChange();
   }
 
   /**
@@ -116,6 +134,7 @@ export class VaultStore {
       DEVICE_KEY,
     );
     await transaction.done;
+    announceChange();
   }
 
   /** Returns the string on screen, or null when none is left. */
@@ -158,6 +177,7 @@ export class VaultStore {
     const next = strings.find((string) => !string.used)?.index ?? null;
     await deviceStore.put({ ...device, currentIndex: next }, DEVICE_KEY);
     await transaction.done;
+    announceChange();
     return describeCurrent(next, strings);
   }
 
@@ -175,7 +195,19 @@ export class VaultStore {
     await transaction.objectStore('strings').clear();
     await transaction.objectStore('device').clear();
     await transaction.done;
+    announceChange();
   }
+}
+
+/**
+ * Tells other tabs that the vault changed. A channel per message keeps no
+ * handle open, and a message posted before `close` is still delivered.
+ */
+function announceChange(): void {
+  if (typeof BroadcastChannel === 'undefined') return;
+  const channel = new BroadcastChannel(CHANGE_CHANNEL);
+  channel.postMessage('changed');
+  channel.close();
 }
 
 function lowestIndex(strings: readonly SecurityString[]): number | null {

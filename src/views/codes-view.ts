@@ -77,6 +77,7 @@ export class CodesView extends LitElement {
       .meta {
         display: flex;
         justify-content: space-between;
+        align-items: center;
         flex-wrap: wrap;
         gap: 0.5rem;
         max-width: 34rem;
@@ -99,6 +100,8 @@ export class CodesView extends LitElement {
 
       .badge {
         display: inline-block;
+        align-self: center;
+        line-height: 1.4;
         font-size: 0.85rem;
         font-weight: 600;
         padding: 0.1rem 0.5rem;
@@ -121,8 +124,14 @@ export class CodesView extends LitElement {
         margin-top: 1rem;
       }
 
+      .instructions {
+        max-width: 34rem;
+        margin: 0.75rem auto 0;
+      }
+
       .browse {
         display: flex;
+        align-items: center;
         gap: 0.5rem;
         flex-wrap: wrap;
         margin-top: 0.75rem;
@@ -229,9 +238,12 @@ export class CodesView extends LitElement {
   }
 
   private renderEmpty() {
+    const text =
+      this.strings.length === 0
+        ? 'This device has no security strings yet.'
+        : 'No security strings left.';
     return html`<p role="status">
-      No security strings left. Tap <strong>Update codes</strong> to download a
-      new batch.
+      ${text} Tap <strong>Update codes</strong> to download a new batch.
     </p>`;
   }
 
@@ -266,15 +278,21 @@ export class CodesView extends LitElement {
               >`
         }
       </div>
-      ${this.allowBrowsing ? this.renderBrowsing() : nothing}
+      ${this.allowPin ? nothing : this.renderInstructions(shown)}
+      ${this.allowBrowsing ? this.renderBrowsing(shown) : nothing}
     `;
   }
 
-  private renderBrowsing() {
+  private renderBrowsing(shown: StringRecord) {
+    const position = this.strings.findIndex(
+      (string) => string.index === shown.index,
+    );
     return html`<div class="browse" role="group" aria-label="Browse strings">
+      <span class="hint">Browse the batch:</span>
       <button
         class="secondary"
         aria-label="Show the earlier string"
+        ?disabled=${position <= 0}
         @click=${() => this.browse(-1)}
       >
         ‹ Earlier
@@ -282,6 +300,7 @@ export class CodesView extends LitElement {
       <button
         class="secondary"
         aria-label="Show the later string"
+        ?disabled=${position < 0 || position >= this.strings.length - 1}
         @click=${() => this.browse(1)}
       >
         Later ›
@@ -297,6 +316,13 @@ export class CodesView extends LitElement {
           : nothing
       }
     </div>`;
+  }
+
+  private renderInstructions(shown: StringRecord) {
+    return html`<p class="hint instructions">
+      To log in, type the characters under the digits of your PIN, in PIN order,
+      then the index ${formatIndex(shown.index)}.
+    </p>`;
   }
 
   private renderPin(shown: StringRecord) {

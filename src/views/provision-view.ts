@@ -12,6 +12,7 @@ import {
   readContext,
   readHost,
   readPort,
+  serverBaseUrl,
   type ServerSettings,
 } from '../protocol/server-settings.js';
 import { sharedStyles } from './shared-styles.js';
@@ -25,9 +26,29 @@ export class ProvisionRequestEvent extends Event {
   }
 }
 
+/** Fired when the user leaves the form to go back to the stored codes. */
+export class ProvisionCancelEvent extends Event {
+  static readonly eventName = 'provision-cancel';
+
+  constructor() {
+    super(ProvisionCancelEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
+/** Fired when the user asks to scan the provisioning QR code, so that the app opens the scanner. */
+export class ScanRequestEvent extends Event {
+  static readonly eventName = 'scan-request';
+
+  constructor() {
+    super(ScanRequestEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
 declare global {
   interface HTMLElementEventMap {
     [ProvisionRequestEvent.eventName]: ProvisionRequestEvent;
+    [ScanRequestEvent.eventName]: ScanRequestEvent;
+    [ProvisionCancelEvent.eventName]: ProvisionCancelEvent;
   }
   interface HTMLElementTagNameMap {
     'provision-view': ProvisionView;
@@ -36,11 +57,17 @@ declare global {
 
 type ServerMode = 'site' | 'manual';
 
+/** Returns whether the app can call the server directly, without its own host forwarding. */
+function isSameOrigin(server: ServerSettings): boolean {
+  return new URL(serverBaseUrl(server)).origin === location.origin;
+}
+
 /**
  * The provisioning screen, for an Activate URL or for setup by hand. Fields
  * that a link carried are shown as text; missing ones are asked for.
  *
  * @fires provision-request - The user pressed the provision button.
+ * @fires scan-request - The user pressed Scan QR code.
  */
 @customElement('provision-view')
 export class ProvisionView extends LitElement {
@@ -60,6 +87,16 @@ export class ProvisionView extends LitElement {
   /** The failure of the last attempt, if any. */
   @property({ attribute: false }) error: UserMessage | null = null;
   @property({ type: Boolean }) busy = false;
+  /** Whether a device is stored, so the user can go back to its codes. */
+  @property({ type: Boolean }) cancellable = false;
+
+  protected override updated(changed: Map<string, unknown>): void {
+    const failed = changed.has('error') || changed.has('fieldError');
+    if (!failed || (this.error === null && this.fieldError === null)) return;
+    const alert = this.renderRoot.querySelector<HTMLElement>('[role="alert"]');
+    alert?.scrollIntoView({ block: 'center' });
+    alert?.focus({ preventScroll: true });
+  }
 
   private value(name: string): string {
     const field = this.renderRoot.querySelector<
@@ -134,6 +171,16 @@ export class ProvisionView extends LitElement {
               : 'Enter the details from your Swivel provisioning email or text message.'
           }
         </p>
+        <p>
+          <button
+            type="button"
+            class="secondary"
+            ?disabled=${this.busy}
+            @click=${() => this.dispatchEvent(new ScanRequestEvent())}
+          >
+            Scan QR code
+          </button>
+        </p>
         <form @submit=${this.onSubmit} novalidate>
           ${this.renderServerFields()} ${this.renderUserFields()}
           <div class="actions">
@@ -145,16 +192,27 @@ export class ProvisionView extends LitElement {
                   : 'Provision'
               }
             </button>
+            ${
+              this.cancellable
+                ? html`<button
+                    type="button"
+                    class="secondary"
+                    @click=${() => this.dispatchEvent(new ProvisionCancelEvent())}
+                  >
+                    Back to codes
+                  </button>`
+                : nothing
+            }
           </div>
         </form>
-        ${this.renderProgress()}
         ${
           message === null
             ? nothing
-            : html`<div class="message error" role="alert">
+            : html`<div class="message error" role="alert" tabindex="-1">
                 <strong>${message.title}</strong>${message.detail}
               </div>`
         }
+        ${this.renderProgress(message !== null)}
       </section>
     `;
   }
@@ -215,6 +273,10 @@ export class ProvisionView extends LitElement {
 
   private renderManualFields() {
     return html`
+      <p class="hint">
+        The app sends its requests through ${location.host}, which forwards them
+        to this server. Your administrator gives you these settings.
+      </p>
       <div class="field">
         <label for="host">Host</label>
         <input
@@ -285,10 +347,14 @@ export class ProvisionView extends LitElement {
     `;
   }
 
-  private renderProgress() {
-    if (this.progress.length === 0) return nothing;
+  /** Renders the steps so far; after a failure only the server settings stay, since the alert says what went wrong. */
+  private renderProgress(failed: boolean) {
+    const steps = failed
+      ? this.progress.filter((progress) => progress.step === 'settings')
+      : this.progress;
+    if (steps.length === 0) return nothing;
     return html`<div class="message" role="status" aria-live="polite">
-      ${this.progress.map((progress) => this.renderStep(progress))}
+      ${steps.map((progress) => this.renderStep(progress))}
     </div>`;
   }
 
@@ -308,6 +374,12 @@ export class ProvisionView extends LitElement {
           <dd>${progress.server.tls ? 'Yes' : 'No'}</dd>
           <dt>Context</dt>
           <dd>${progress.server.context}</dd>
+          ${
+            isSameOrigin(progress.server)
+              ? nothing
+              : html`<dt>Reached through</dt>
+                  <dd>${location.host}, this app's host</dd>`
+          }
         </dl>`;
       case 'ping':
         return html`<p>Checking the server…</p>`;

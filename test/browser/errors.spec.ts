@@ -127,3 +127,20 @@ test('link without username asks for it', async ({ page }) => {
   await expect(page.getByLabel('Username')).toBeVisible();
   await expect(page.getByLabel('Provision code')).toBeVisible();
 });
+
+test('failure alert is in view and focused', async ({ page, request }) => {
+  const user = await createUser(request);
+  await issueCode(request, user.username);
+  await page.setViewportSize({ width: 390, height: 600 });
+
+  await submitSetup(page, {
+    siteId: SITE_ID,
+    username: user.username,
+    code: '0',
+  });
+
+  const alert = page.getByRole('alert');
+  await expect(alert).toBeInViewport();
+  await expect(alert).toBeFocused();
+  await expect(page.getByText('Provisioning. Please wait...')).toHaveCount(0);
+});

@@ -1,6 +1,8 @@
 import { expect, test } from '@playwright/test';
 
 import {
+  createUser,
+  issueCode,
   provisionNewUser,
   readShownString,
   waitForServiceWorker,
@@ -56,4 +58,30 @@ test.describe('with service workers blocked', () => {
     expect(await reload).toBeInstanceOf(Error);
     await expect(page.getByTestId('security-string')).toHaveCount(0);
   });
+});
+
+test('link opened offline provisions when back online', async ({
+  page,
+  context,
+  request,
+}) => {
+  const user = await createUser(request);
+  const { activateUrl } = await issueCode(request, user.username);
+  await page.goto('/');
+  await waitForServiceWorker(page);
+  const sent: string[] = [];
+  page.on('request', (outgoing) => {
+    if (outgoing.method() === 'POST') sent.push(outgoing.url());
+  });
+
+  await context.setOffline(true);
+  await page.goto(activateUrl);
+  await expect(page.getByText('You are offline')).toBeVisible();
+  await expect(page.getByTestId('link-username')).toHaveText(user.username);
+  await context.setOffline(false);
+
+  await expect(page.getByText('You are offline')).toHaveCount(0);
+  expect(sent).toEqual([]);
+  await page.getByRole('button', { name: 'Get Server Settings' }).click();
+  await expect(page.getByText('Device Provisioned')).toBeVisible();
 });

@@ -140,3 +140,30 @@ test('Update codes replaces the batch', async ({ page, request }) => {
   expect(shown.index).toBe(1);
   expect(shown.value).toBe(server.strings[0]?.value);
 });
+
+test('open tabs follow the current string', async ({
+  page,
+  context,
+  request,
+}) => {
+  await provisionNewUser(page, request);
+  const second = await context.newPage();
+  await second.goto('/');
+  await expect(second.getByTestId('string-index')).toHaveText('02');
+
+  await expect(page.getByTestId('string-index')).toHaveText('02');
+  await second.getByRole('button', { name: 'Next', exact: true }).click();
+
+  await expect(second.getByTestId('string-index')).toHaveText('03');
+  await expect(page.getByTestId('string-index')).toHaveText('03');
+});
+
+test('setup offers a way back to codes', async ({ page, request }) => {
+  await provisionNewUser(page, request);
+  await page.getByRole('link', { name: 'Provision this device again' }).click();
+
+  await page.getByRole('button', { name: 'Back to codes' }).click();
+
+  await expect(page.getByTestId('security-string')).toBeVisible();
+  expect(new URL(page.url()).pathname).toBe('/');
+});
