@@ -12,7 +12,6 @@ import { isPolicyOn, PolicyId } from '../protocol/policies.js';
 import type { DeviceRecord, StringRecord } from '../storage/database.js';
 import { type CurrentString, VaultStore } from '../storage/vault-store.js';
 import '../views/codes-view.js';
-import '../views/provision-view.js';
 import type { ProvisionRequestEvent } from '../views/provision-view.js';
 import { sharedStyles } from '../views/shared-styles.js';
 import {
@@ -489,6 +488,10 @@ export class SwivelApp extends LitElement {
     link: Omit<ProvisionLink, 'kind'>,
     fromLink: boolean,
   ) {
+    // The form loads on first use, so a provisioned device opening on its
+    // codes does not pay for it. Lit keeps the properties set before the
+    // element is defined.
+    void import('../views/provision-view.js');
     return html`<provision-view
       .link=${link}
       ?fromLink=${fromLink}

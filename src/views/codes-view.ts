@@ -137,6 +137,10 @@ export class CodesView extends LitElement {
         margin-top: 0.75rem;
       }
 
+      .browse .hint {
+        flex-basis: 100%;
+      }
+
       .browse button {
         min-height: 44px;
         padding: 0.25rem 0.9rem;
