@@ -95,7 +95,7 @@ test('update reloads once and keeps code', async ({ page, playwright }) => {
   const firstVersion = await page.getByTestId('app-version').textContent();
   await request.dispose();
 
-  // The second build answers on the same origin, so the vault is the same.
+  // The second build is served from the same origin, so the vault is the same.
   await stopServer();
   await startServer(join(folder, 'second'));
   await page.evaluate(async () => {
