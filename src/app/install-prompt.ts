@@ -16,7 +16,7 @@ export class InstallStateEvent extends Event {
 /**
  * Tracks whether the browser offers to install the app. It keeps the
  * `beforeinstallprompt` event so that an install button can show the
- * browser's own dialog, and forgets it once the app is installed.
+ * browser's own dialog, and drops it once the app is installed.
  *
  * @fires install-state - `canInstall` or `installed` changed.
  */
