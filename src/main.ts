@@ -1,8 +1,10 @@
 import './app/swivel-app.js';
 
-import { registerServiceWorker } from './register-sw.js';
-
 if (import.meta.env.PROD) {
-  const app = document.querySelector('swivel-app');
-  if (app !== null) app.serviceWorker = registerServiceWorker();
+  // The service worker and its window library load after the app, so they
+  // do not delay the first code on screen.
+  void import('./register-sw.js').then(({ registerServiceWorker }) => {
+    const app = document.querySelector('swivel-app');
+    if (app !== null) app.serviceWorker = registerServiceWorker();
+  });
 }

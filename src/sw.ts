@@ -7,6 +7,11 @@ import {
 } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 
+import { ClientError, ClientErrorCode } from './client/client-error.js';
+import { SwivelClient } from './client/swivel-client.js';
+import { updateCodes } from './provisioning/provision-device.js';
+import { VaultStore } from './storage/vault-store.js';
+
 declare const self: ServiceWorkerGlobalScope;
 
 precacheAndRoute(self.__WB_MANIFEST);
@@ -30,3 +35,37 @@ self.addEventListener('message', (event: ExtendableMessageEvent) => {
     void self.skipWaiting();
   }
 });
+
+/** Tag of the Background Sync that downloads strings queued while offline. */
+const UPDATE_SYNC_TAG = 'swivel-update-codes';
+
+/** The Background Sync event, which TypeScript's WebWorker library lacks. */
+interface SyncEvent extends ExtendableEvent {
+  readonly tag: string;
+}
+
+self.addEventListener('sync', (event) => {
+  const sync = event as SyncEvent;
+  if (sync.tag === UPDATE_SYNC_TAG) sync.waitUntil(runQueuedUpdate());
+});
+
+/**
+ * Downloads the batch the user asked for while offline. A network failure
+ * is raised again so that the browser retries the sync later; the vault
+ * announces the new batch to open tabs.
+ */
+async function runQueuedUpdate(): Promise<void> {
+  const store = await VaultStore.open();
+  try {
+    const device = await store.getDevice();
+    if (device?.updateQueued !== true || device.revoked) return;
+    await updateCodes(store, new SwivelClient());
+  } catch (error) {
+    const revoked =
+      error instanceof ClientError &&
+      error.code === ClientErrorCode.NotProvisioned;
+    if (!revoked) throw error;
+  } finally {
+    store.close();
+  }
+}

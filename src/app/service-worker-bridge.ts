@@ -1,13 +1,6 @@
 import { Workbox } from 'workbox-window';
 
-/** Fired when a new version of the app is installed and waits to take over. */
-export class UpdateWaitingEvent extends Event {
-  static readonly eventName = 'update-waiting';
-
-  constructor() {
-    super(UpdateWaitingEvent.eventName);
-  }
-}
+import { UpdateWaitingEvent } from './update-waiting-event.js';
 
 /** How often an open app checks for a new version, in milliseconds. */
 const UPDATE_CHECK_INTERVAL_MS = 60 * 60 * 1000;

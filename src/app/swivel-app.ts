@@ -9,21 +9,30 @@ import type {
   ProvisionProgress,
 } from '../provisioning/provision-device.js';
 import { isPolicyOn, PolicyId } from '../protocol/policies.js';
-import type { DeviceRecord, StringRecord } from '../storage/database.js';
-import { type CurrentString, VaultStore } from '../storage/vault-store.js';
+import type { ServerSettings } from '../protocol/server-settings.js';
+import type { DeviceRecord } from '../storage/database.js';
+import {
+  type PlainString,
+  type ShownString,
+  VaultStore,
+} from '../storage/vault-store.js';
 import '../views/codes-view.js';
 import type { ProvisionRequestEvent } from '../views/provision-view.js';
 import { sharedStyles } from '../views/shared-styles.js';
 import {
-  InstallPrompt,
-  installInstructions,
-  InstallStateEvent,
-} from './install-prompt.js';
+  renderAbout,
+  renderDeviceStatus,
+  renderOfflineLinkNotice,
+  renderRevoked,
+  renderServerConfirmation,
+  renderUpdateBanner,
+  type ServerToConfirm,
+} from '../views/shell-panels.js';
+import { InstallPrompt, InstallStateEvent } from './install-prompt.js';
 import { type Route, routeFor } from './route.js';
-import {
-  type ServiceWorkerBridge,
-  UpdateWaitingEvent,
-} from './service-worker-bridge.js';
+import { TabStrings } from './tab-strings.js';
+import type { ServiceWorkerBridge } from './service-worker-bridge.js';
+import { UpdateWaitingEvent } from './update-waiting-event.js';
 
 /**
  * Loads the code that talks to Swivel servers only when the user asks for
@@ -49,8 +58,17 @@ function lostDuringProvision(
   return transport && last === 'provision';
 }
 
-/** Marks a browsing session in which the app has already opened, so a reload keeps the current string. */
-const SESSION_KEY = 'swivel-opened';
+/** Fewer strings than this left at a fresh open, with the network up, starts a download. */
+const TOP_UP_BELOW = Number(import.meta.env.VITE_TOP_UP_BELOW ?? 10);
+
+/**
+ * Local-storage flag set after provisioning. It holds no secret; with no
+ * device in IndexedDB it means the browser cleared the app's data.
+ */
+const PROVISIONED_FLAG = 'swivel-provisioned';
+
+/** Tag of the Background Sync that downloads queued strings. */
+const UPDATE_SYNC_TAG = 'swivel-update-codes';
 
 interface Notice extends UserMessage {
   readonly kind: 'success' | 'error' | 'info';
@@ -97,6 +115,11 @@ export class SwivelApp extends LitElement {
         color: var(--accent);
       }
 
+      .status {
+        margin-top: 1rem;
+        font-size: 0.9rem;
+      }
+
       .read-text code {
         overflow-wrap: anywhere;
       }
@@ -114,6 +137,12 @@ export class SwivelApp extends LitElement {
   @state() private canInstall = false;
   @state() private updateWaiting = false;
   @state() private online = navigator.onLine;
+  /** A server new to this app that waits for the user's answer. */
+  @state() private serverToConfirm: ServerToConfirm | null = null;
+  /** Whether the browser keeps this app's storage under pressure; null when unknown. */
+  @state() private persisted: boolean | null = null;
+  private tabStrings: TabStrings | null = null;
+  private reloading: Promise<void> = Promise.resolve();
 
   /** The service worker bridge; set by the entry point in production builds. */
   get serviceWorker(): ServiceWorkerBridge | null {
@@ -128,8 +157,8 @@ export class SwivelApp extends LitElement {
   }
   @state() private route: Route = { name: 'home' };
   @state() private device: DeviceRecord | undefined;
-  @state() private current: CurrentString | null = null;
-  @state() private strings: readonly StringRecord[] = [];
+  @state() private current: ShownString | null = null;
+  @state() private strings: readonly PlainString[] = [];
   @state() private notice: Notice | null = null;
   @state() private busy = false;
   @state() private progress: readonly ProvisionProgress[] = [];
@@ -158,6 +187,9 @@ export class SwivelApp extends LitElement {
 
   private readonly onConnectivityChange = (): void => {
     this.online = navigator.onLine;
+    if (this.online && this.device?.updateQueued === true && !this.busy) {
+      void this.onUpdateCodes();
+    }
   };
 
   private readonly onPopState = (): void => {
@@ -168,7 +200,8 @@ export class SwivelApp extends LitElement {
   private async start(): Promise<void> {
     this.route = routeFor(new URL(location.href));
     try {
-      this.store = await VaultStore.open();
+      this.store = await VaultStore.open(undefined, () => location.reload());
+      this.tabStrings = new TabStrings(this.store);
       this.store.onExternalChange(() => void this.reload());
       await this.openSession();
     } catch (error) {
@@ -181,15 +214,61 @@ export class SwivelApp extends LitElement {
     this.ready = true;
   }
 
-  /** Moves on to the next unused string when the app opens in a new browsing session. */
+  /**
+   * Shows this tab's string: the same one after a reload, the next one never
+   * shown when the app opens anew. A fresh open first downloads new strings
+   * when few are left or a download was queued offline.
+   */
   private async openSession(): Promise<void> {
     const store = this.requireStore();
-    const firstOpen = sessionStorage.getItem(SESSION_KEY) === null;
-    sessionStorage.setItem(SESSION_KEY, '1');
     this.device = await store.getDevice();
-    if (this.device === undefined) return;
-    this.current = firstOpen ? await store.advance() : await store.getCurrent();
-    this.strings = await store.getStrings();
+    if (this.device === undefined) {
+      if (localStorage.getItem(PROVISIONED_FLAG) !== null) {
+        this.notice = {
+          kind: 'error',
+          title: 'Stored strings are gone',
+          detail:
+            "The browser cleared this app's stored data, so the security strings on this device are gone. Provision this device again with a new provision code.",
+        };
+      }
+      return;
+    }
+    const queued = this.device.updateQueued;
+    if (queued || !this.requireTabStrings().hasString()) {
+      const remaining = await store.countRemaining();
+      if (queued || remaining < TOP_UP_BELOW) await this.topUp();
+    }
+    await this.reload();
+    this.persisted = (await navigator.storage?.persisted?.()) ?? null;
+  }
+
+  /** Downloads a new batch when online; a failure keeps the stored batch and says why. */
+  private async topUp(): Promise<void> {
+    if (!navigator.onLine) return;
+    try {
+      const { updateCodes, SwivelClient } = await loadNetworking();
+      await updateCodes(this.requireStore(), new SwivelClient());
+      this.requireTabStrings().forget();
+      this.notice = {
+        kind: 'info',
+        title: 'New strings downloaded',
+        detail: 'Few strings were left, so the app downloaded a new batch.',
+      };
+    } catch (error) {
+      this.notice = { kind: 'error', ...this.describeDeviceError(error) };
+    }
+  }
+
+  private requireTabStrings(): TabStrings {
+    if (this.tabStrings === null) throw new Error('The vault is not open yet.');
+    return this.tabStrings;
+  }
+
+  private describeDeviceError(error: unknown): UserMessage {
+    return describeError(error, {
+      host: this.device?.server.host,
+      username: this.device?.username,
+    });
   }
 
   private requireStore(): VaultStore {
@@ -197,11 +276,31 @@ export class SwivelApp extends LitElement {
     return this.store;
   }
 
-  private async reload(): Promise<void> {
+  /**
+   * Reads the device and this tab's string again, after any change to the
+   * vault. Reloads run one after another, because two at once could each
+   * claim a string for this tab.
+   */
+  private reload(): Promise<void> {
+    const next = this.reloading.then(() => this.readVault());
+    this.reloading = next.catch(() => undefined);
+    return next;
+  }
+
+  private async readVault(): Promise<void> {
     const store = this.requireStore();
     this.device = await store.getDevice();
-    this.current = await store.getCurrent();
-    this.strings = await store.getStrings();
+    if (this.device === undefined || this.device.revoked) {
+      this.current = null;
+      this.strings = [];
+      return;
+    }
+    this.current = await this.requireTabStrings().open();
+    const browsing = isPolicyOn(
+      this.device.policies,
+      PolicyId.AllowStringBrowsing,
+    );
+    this.strings = browsing ? await store.getStrings() : [];
   }
 
   private resetProvisioning(): void {
@@ -255,13 +354,17 @@ export class SwivelApp extends LitElement {
           store: this.requireStore(),
           ssdBaseUrl: import.meta.env.VITE_SSD_URL || location.origin,
           pageOrigin: location.origin,
+          confirmServer: (server) => this.askToConfirm(server),
         },
         (progress) => {
           if (progress.step === 'settings') host = progress.server.host;
           this.progress = [...this.progress, progress];
         },
       );
+      this.requireTabStrings().forget();
       await this.reload();
+      localStorage.setItem(PROVISIONED_FLAG, '1');
+      this.persisted = (await navigator.storage?.persist?.()) ?? null;
       history.replaceState(null, '', '/');
       this.route = { name: 'home' };
       this.resetProvisioning();
@@ -295,36 +398,76 @@ export class SwivelApp extends LitElement {
     }
   }
 
+  /**
+   * Queues a download for when the network returns: the service worker runs
+   * it through Background Sync where the browser has it, and the app runs it
+   * at its next start or when it sees the network come back.
+   */
+  private async queueUpdate(): Promise<void> {
+    await this.requireStore().setUpdateQueued(true);
+    this.device = await this.requireStore().getDevice();
+    try {
+      const registration = await navigator.serviceWorker?.ready;
+      await (
+        registration as ServiceWorkerRegistration & {
+          sync?: { register(tag: string): Promise<void> };
+        }
+      )?.sync?.register(UPDATE_SYNC_TAG);
+    } catch (error) {
+      console.info('swivel-app: Background Sync is not available', error);
+    }
+    this.notice = {
+      kind: 'info',
+      title: 'Update queued',
+      detail:
+        'You are offline. New strings will download when you are back online; until then the current strings still work.',
+    };
+  }
+
+  /** Shows a server new to this app and waits for the user to accept or cancel it. */
+  private askToConfirm(server: ServerSettings): Promise<boolean> {
+    return new Promise((resolve) => {
+      this.serverToConfirm = {
+        server,
+        answer: (accepted) => {
+          this.serverToConfirm = null;
+          resolve(accepted);
+        },
+      };
+    });
+  }
+
   private onProvisionCancel(): void {
     this.navigate('/');
   }
 
   private async onNextString(): Promise<void> {
     this.notice = null;
-    this.current = await this.requireStore().advance();
-    this.strings = await this.requireStore().getStrings();
+    await this.requireTabStrings().next();
+    await this.reload();
   }
 
   private async onUpdateCodes(): Promise<void> {
     this.busy = true;
     this.notice = null;
     try {
+      if (!navigator.onLine) {
+        await this.queueUpdate();
+        return;
+      }
       const { updateCodes, SwivelClient } = await loadNetworking();
       await updateCodes(this.requireStore(), new SwivelClient());
+      this.requireTabStrings().forget();
       await this.reload();
+      const total = this.current?.total ?? 0;
       this.notice = {
         kind: 'success',
         title: 'Codes updated',
-        detail: `Downloaded ${this.strings.length} new security strings. The old ones no longer work.`,
+        detail: `Downloaded ${total} new security strings. The old ones no longer work.`,
       };
     } catch (error) {
-      this.notice = {
-        kind: 'error',
-        ...describeError(error, {
-          host: this.device?.server.host,
-          username: this.device?.username,
-        }),
-      };
+      await this.reload();
+      this.notice = { kind: 'error', ...this.describeDeviceError(error) };
     } finally {
       this.busy = false;
     }
@@ -350,8 +493,9 @@ export class SwivelApp extends LitElement {
         }
       </header>
       <main>
-        ${this.updateWaiting ? this.renderUpdateBanner() : nothing}
+        ${this.updateWaiting ? renderUpdateBanner(this.onApplyUpdate) : nothing}
         ${this.notice === null ? nothing : this.renderNotice(this.notice)}
+        ${renderServerConfirmation(this.serverToConfirm)}
         ${this.ready ? this.renderScreen() : html`<p role="status">Opening…</p>`}
       </main>
       <footer>
@@ -364,36 +508,9 @@ export class SwivelApp extends LitElement {
               </p>`
             : nothing
         }
-        ${this.renderAbout()}
+        ${renderAbout(this.installPrompt.installed)}
       </footer>
     `;
-  }
-
-  private renderUpdateBanner() {
-    return html`<div class="message" role="status">
-      <strong>A new version of Swivel Codes is ready</strong>
-      Reload to use it. Your security strings stay as they are.
-      <div class="actions">
-        <button @click=${this.onApplyUpdate}>Reload to update</button>
-      </div>
-    </div>`;
-  }
-
-  private renderAbout() {
-    return html`<details>
-      <summary>About this app</summary>
-      <p>
-        Swivel Codes <span data-testid="app-version">${__APP_VERSION__}</span>
-      </p>
-      ${
-        this.installPrompt.installed
-          ? nothing
-          : html`<p>
-              Install it to open it from your home screen:
-              ${installInstructions()}
-            </p>`
-      }
-    </details>`;
   }
 
   private readonly onInstall = (): void => {
@@ -453,7 +570,7 @@ export class SwivelApp extends LitElement {
 
   private renderLink(link: ProvisionLink) {
     if (this.device === undefined || this.replacing) {
-      return html`${this.online ? nothing : this.renderOfflineLinkNotice()}
+      return html`${this.online ? nothing : renderOfflineLinkNotice()}
       ${this.renderProvision(link, true)}`;
     }
     const sameUser =
@@ -474,14 +591,6 @@ export class SwivelApp extends LitElement {
         </div>
       </div>
     `;
-  }
-
-  private renderOfflineLinkNotice() {
-    return html`<div class="message" role="status">
-      <strong>You are offline</strong>
-      This screen keeps what your link carried, and nothing is sent until you
-      ask. When you are back online, tap Get Server Settings.
-    </div>`;
   }
 
   private renderProvision(
@@ -507,15 +616,18 @@ export class SwivelApp extends LitElement {
   }
 
   private renderCodes() {
+    if (this.device?.revoked === true)
+      return renderRevoked(this.device.username, this.onSetupLink);
     const policies = this.device?.policies;
     return html`<codes-view
-      .current=${this.current}
-      .strings=${this.strings}
-      ?allowPin=${isPolicyOn(policies, PolicyId.AllowUserPin)}
-      ?allowBrowsing=${isPolicyOn(policies, PolicyId.AllowStringBrowsing)}
-      ?busy=${this.busy}
-      @next-string=${this.onNextString}
-      @update-codes=${this.onUpdateCodes}
-    ></codes-view>`;
+        .current=${this.current}
+        .strings=${this.strings}
+        ?allowPin=${isPolicyOn(policies, PolicyId.AllowUserPin)}
+        ?allowBrowsing=${isPolicyOn(policies, PolicyId.AllowStringBrowsing)}
+        ?busy=${this.busy}
+        @next-string=${this.onNextString}
+        @update-codes=${this.onUpdateCodes}
+      ></codes-view>
+      ${renderDeviceStatus(this.device, this.current, this.persisted)}`;
   }
 }

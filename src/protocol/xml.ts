@@ -26,7 +26,12 @@ const parser = new XMLParser({
   ignoreDeclaration: true,
   ignorePiTags: true,
   processEntities: true,
-  htmlEntities: false,
+  // fast-xml-parser 5.12 decodes numeric references such as `&#39;` only
+  // with this option on.
+  htmlEntities: true,
+  // Element names such as `toString` are kept as written; `__proto__` and
+  // the like are still rejected.
+  onDangerousProperty: (name: string) => name,
 });
 
 const builder = new XMLBuilder({
@@ -159,7 +164,11 @@ export interface XmlNode {
 
 /** Serialises `root` as an XML document with a declaration line. */
 export function buildXml(root: XmlNode): string {
-  const body = String(builder.build([toOrderedNode(root)]));
+  // A raw carriage return would read back as a line feed, so it is escaped.
+  const body = String(builder.build([toOrderedNode(root)])).replace(
+    /\r/g,
+    '&#xD;',
+  );
   return `<?xml version="1.0" encoding="UTF-8"?>\n${body.trim()}\n`;
 }
 

@@ -1,6 +1,9 @@
 import { agentUrlFor, type SwivelClient } from '../client/swivel-client.js';
-import { ClientError } from '../client/client-error.js';
-import type { ServerSettings } from '../protocol/server-settings.js';
+import { ClientError, ClientErrorCode } from '../client/client-error.js';
+import {
+  serverBaseUrl,
+  type ServerSettings,
+} from '../protocol/server-settings.js';
 import type { VaultStore } from '../storage/vault-store.js';
 import { InputError } from './input-error.js';
 
@@ -30,6 +33,54 @@ export interface ProvisionDependencies {
   /** The app's own origin, for `agentUrlFor`. */
   readonly pageOrigin: string;
   readonly now?: () => number;
+  /**
+   * Asks the user whether to use a server that a Site ID lookup returned and
+   * that the app has not used before. Resolves true to go on. Without it,
+   * every such server is accepted.
+   */
+  readonly confirmServer?: (server: ServerSettings) => Promise<boolean>;
+}
+
+/** Returns whether `host` names this device, where plain HTTP cannot be overheard. */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return (
+    name === 'localhost' ||
+    name.endsWith('.localhost') ||
+    name === '::1' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name)
+  );
+}
+
+/**
+ * Rejects plain-HTTP servers other than loopback ones, because the provision
+ * code and the strings would cross the network unencrypted.
+ */
+function checkTransport(server: ServerSettings): void {
+  if (server.tls || isLoopbackHost(server.host)) return;
+  throw new InputError(
+    'Server without TLS',
+    `The server ${server.host}:${server.port} does not use TLS (https), so the provision code and your strings would cross the network unencrypted. Ask your administrator for the server's https settings.`,
+    'server',
+  );
+}
+
+/** Returns whether the app has used `server` before: its own origin or the stored device's server. */
+async function isKnownServer(
+  server: ServerSettings,
+  store: VaultStore,
+  pageOrigin: string,
+): Promise<boolean> {
+  if (new URL(serverBaseUrl(server)).origin === new URL(pageOrigin).origin) {
+    return true;
+  }
+  const stored = (await store.getDevice())?.server;
+  return (
+    stored !== undefined &&
+    stored.host === server.host &&
+    stored.port === server.port &&
+    stored.tls === server.tls
+  );
 }
 
 /** Checks the input before any request, as Swivel's apps do. */
@@ -61,8 +112,10 @@ export function validateProvisionInput(input: ProvisionInput): void {
  * Provisions this device: looks up the server, checks it with `ping`,
  * provisions, downloads the first batch and stores everything in one
  * transaction. Nothing is stored unless the provision succeeds. When only the
- * download fails, the device is stored with no strings, because the server
- * has already invalidated the old ones; `done` then carries the error.
+ * download fails with a `ClientError`, the device is stored with no strings,
+ * because the server has already invalidated the old ones; `done` then
+ * carries the error. A new server found through a Site ID needs
+ * `confirmServer`, and plain-HTTP servers off this device are rejected.
  */
 export async function provisionDevice(
   input: ProvisionInput,
@@ -89,6 +142,20 @@ export async function provisionDevice(
   }
   if (server === undefined) throw new Error('unreachable: validated above');
   onProgress({ step: 'settings', server });
+  checkTransport(server);
+  const confirm = dependencies.confirmServer;
+  if (
+    siteId !== '' &&
+    confirm !== undefined &&
+    !(await isKnownServer(server, store, pageOrigin)) &&
+    !(await confirm(server))
+  ) {
+    throw new InputError(
+      'Provisioning cancelled',
+      'Nothing was sent to the server. Check the link with your administrator before you try again.',
+      'server',
+    );
+  }
 
   const agentUrl = agentUrlFor(server, pageOrigin);
   onProgress({ step: 'ping' });
@@ -129,23 +196,37 @@ export async function provisionDevice(
   return done;
 }
 
-/** Downloads a new batch and replaces the stored one whole; on failure nothing changes. */
+/**
+ * Downloads a new batch and replaces the stored one whole; on failure the
+ * stored batch stays as it was. When the server no longer knows this device,
+ * the device is marked revoked and its invalid strings removed before the
+ * error is raised again.
+ */
 export async function updateCodes(
   store: VaultStore,
   client: SwivelClient,
   now: () => number = Date.now,
 ): Promise<void> {
   const device = await store.getDevice();
-  if (device === undefined) {
+  if (device === undefined || device.revoked) {
     throw new InputError(
       'Not provisioned',
       'Provision this device first.',
       'code',
     );
   }
-  const batch = await client.downloadStrings(
-    device.agentUrl,
-    device.provisionId,
-  );
+  const provisionId = await store.getProvisionId();
+  let batch: Awaited<ReturnType<SwivelClient['downloadStrings']>>;
+  try {
+    batch = await client.downloadStrings(device.agentUrl, provisionId);
+  } catch (error) {
+    if (
+      error instanceof ClientError &&
+      error.code === ClientErrorCode.NotProvisioned
+    ) {
+      await store.markRevoked();
+    }
+    throw error;
+  }
   await store.replaceBatch(batch.strings, batch.policies, now());
 }

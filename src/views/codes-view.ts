@@ -3,8 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 
 import { extractOtc, formatTypedCode, isValidPin } from '../protocol/otc.js';
 import { formatIndex } from '../protocol/security-strings.js';
-import type { StringRecord } from '../storage/database.js';
-import type { CurrentString } from '../storage/vault-store.js';
+import type { PlainString, ShownString } from '../storage/vault-store.js';
 import { sharedStyles } from './shared-styles.js';
 
 const POSITIONS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'];
@@ -154,9 +153,9 @@ export class CodesView extends LitElement {
   @state() private browsedIndex: number | null = null;
 
   /** The string to show, or null when the batch is used up. */
-  @property({ attribute: false }) current: CurrentString | null = null;
+  @property({ attribute: false }) current: ShownString | null = null;
   /** Every string of the batch; used only for browsing. */
-  @property({ attribute: false }) strings: readonly StringRecord[] = [];
+  @property({ attribute: false }) strings: readonly PlainString[] = [];
   /** Whether the `AllowUserPIN` policy is on. */
   @property({ type: Boolean }) allowPin = false;
   /** Whether the `AllowStringBrowsing` policy is on. */
@@ -210,7 +209,7 @@ export class CodesView extends LitElement {
       target.index === this.current?.index ? null : target.index;
   }
 
-  private shownString(): StringRecord | undefined {
+  private shownString(): PlainString | undefined {
     if (this.browsedIndex === null) return this.current ?? undefined;
     return this.strings.find((string) => string.index === this.browsedIndex);
   }
@@ -251,7 +250,7 @@ export class CodesView extends LitElement {
     </p>`;
   }
 
-  private renderString(shown: StringRecord) {
+  private renderString(shown: PlainString) {
     const isCurrent = shown.index === this.current?.index;
     const characters = [...shown.value];
     return html`
@@ -278,7 +277,7 @@ export class CodesView extends LitElement {
                 >${this.current?.remaining} strings left after this one</span
               >`
             : html`<span class="badge"
-                >${shown.used ? 'Already used' : 'Not yet shown'}</span
+                >${shown.used ? 'Already shown' : 'Not yet shown'}</span
               >`
         }
       </div>
@@ -287,7 +286,7 @@ export class CodesView extends LitElement {
     `;
   }
 
-  private renderBrowsing(shown: StringRecord) {
+  private renderBrowsing(shown: PlainString) {
     const position = this.strings.findIndex(
       (string) => string.index === shown.index,
     );
@@ -322,14 +321,14 @@ export class CodesView extends LitElement {
     </div>`;
   }
 
-  private renderInstructions(shown: StringRecord) {
+  private renderInstructions(shown: PlainString) {
     return html`<p class="hint instructions">
       To log in, type the characters under the digits of your PIN, in PIN order,
       then the index ${formatIndex(shown.index)}.
     </p>`;
   }
 
-  private renderPin(shown: StringRecord) {
+  private renderPin(shown: PlainString) {
     const code = isValidPin(this.pin)
       ? formatTypedCode(extractOtc(shown.value, this.pin), shown.index)
       : null;

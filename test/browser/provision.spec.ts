@@ -141,7 +141,7 @@ test('Update codes replaces the batch', async ({ page, request }) => {
   expect(shown.value).toBe(server.strings[0]?.value);
 });
 
-test('open tabs follow the current string', async ({
+test('two tabs never share a current string', async ({
   page,
   context,
   request,
@@ -149,13 +149,40 @@ test('open tabs follow the current string', async ({
   await provisionNewUser(page, request);
   const second = await context.newPage();
   await second.goto('/');
+  const shown = new Set<string>();
+  const record = async (): Promise<void> => {
+    const first = await page.getByTestId('string-index').innerText();
+    const other = await second.getByTestId('string-index').innerText();
+    expect(first).not.toBe(other);
+    shown.add(first).add(other);
+  };
+
+  await record();
+  for (let step = 0; step < 5; step++) {
+    const tab = step % 2 === 0 ? page : second;
+    const before = await tab.getByTestId('string-index').innerText();
+    await tab.getByRole('button', { name: 'Next', exact: true }).click();
+    await expect(tab.getByTestId('string-index')).not.toHaveText(before);
+    await record();
+  }
+
+  expect(shown.size).toBe(7);
+});
+
+test('tabs follow a new batch', async ({ page, context, request }) => {
+  await provisionNewUser(page, request);
+  const second = await context.newPage();
+  await second.goto('/');
   await expect(second.getByTestId('string-index')).toHaveText('02');
 
-  await expect(page.getByTestId('string-index')).toHaveText('02');
-  await second.getByRole('button', { name: 'Next', exact: true }).click();
+  await page.getByRole('button', { name: 'Update codes' }).click();
 
-  await expect(second.getByTestId('string-index')).toHaveText('03');
-  await expect(page.getByTestId('string-index')).toHaveText('03');
+  await expect(page.getByText('Codes updated')).toBeVisible();
+  await expect(page.getByTestId('string-index')).toHaveText('01');
+  await expect(second.getByTestId('string-index')).toHaveText('02');
+  const first = await readShownString(page);
+  const other = await readShownString(second);
+  expect(other.value).not.toBe(first.value);
 });
 
 test('setup offers a way back to codes', async ({ page, request }) => {

@@ -6,6 +6,7 @@ import type { ServerDetails } from '../../src/protocol/ssd.js';
 import type { ServerSettings } from '../../src/protocol/server-settings.js';
 import { InputError } from '../../src/provisioning/input-error.js';
 import {
+  isLoopbackHost,
   type ProvisionDependencies,
   provisionDevice,
   type ProvisionInput,
@@ -98,6 +99,13 @@ const lookedUp: ServerDetails = {
 
 const manualServer: ServerSettings = {
   host: 'pinsafe.example',
+  port: 8443,
+  tls: true,
+  context: 'pinsafe',
+};
+
+const plainHttpServer: ServerSettings = {
+  host: 'pinsafe.example',
   port: 8080,
   tls: false,
   context: 'pinsafe',
@@ -136,16 +144,20 @@ async function provisionedStore(): Promise<VaultStore> {
     strings(1, 99, 'O'),
     1_600_000_001_000,
   );
-  await store.advance();
-  await store.advance();
+  await store.claimNext();
+  await store.claimNext();
   return store;
 }
 
+/** Everything the store exposes, for comparing before and after a failure. */
 async function snapshot(store: VaultStore): Promise<unknown> {
+  const device = await store.getDevice();
   return {
-    device: await store.getDevice(),
+    device,
+    provisionId:
+      device === undefined ? undefined : await store.getProvisionId(),
     strings: await store.getStrings(),
-    current: await store.getCurrent(),
+    remaining: await store.countRemaining(),
   };
 }
 
@@ -448,13 +460,21 @@ describe('provisionDevice storage', () => {
       },
       agentUrl: 'https://pwa.example/proxy/AgentXML',
       username: 'bob',
-      provisionId: newProvisionId,
+      provisionId: {
+        iv: expect.any(Uint8Array),
+        data: expect.any(ArrayBuffer),
+      },
       policies: newPolicies,
       provisionedAt: 1_700_000_001_000,
       downloadedAt: 1_700_000_002_000,
-      currentIndex: 1,
+      batchId: expect.any(String),
+      revoked: false,
+      updateQueued: false,
     });
-    expect(await store.getStrings()).toHaveLength(99);
+    expect(await store.getProvisionId()).toBe(newProvisionId);
+    expect(await store.getStrings()).toEqual(
+      strings(1, 99, 'N').map((string) => ({ ...string, used: false })),
+    );
   });
 
   it('stores empty siteId for manual server', async () => {
@@ -476,10 +496,21 @@ describe('provisionDevice storage', () => {
 
     await provisionDevice(bySiteId, dependencies(client, store));
 
-    const current = await store.getCurrent();
-    expect((await store.getDevice())?.provisionId).toBe(newProvisionId);
-    expect(current?.index).toBe(1);
-    expect(current?.value).toBe('N000000001');
+    const claimed = await store.claimNext();
+    expect(await store.getProvisionId()).toBe(newProvisionId);
+    expect(claimed?.index).toBe(1);
+    expect(claimed?.value).toBe('N000000001');
+  });
+
+  it('clears revoked state', async () => {
+    const client = new FakeClient();
+    const store = await provisionedStore();
+    await store.markRevoked();
+
+    await provisionDevice(bySiteId, dependencies(client, store));
+
+    expect((await store.getDevice())?.revoked).toBe(false);
+    expect(await store.countRemaining()).toBe(99);
   });
 
   const failures: readonly (readonly [
@@ -554,6 +585,191 @@ describe('provisionDevice storage', () => {
   });
 });
 
+describe('provisionDevice transport check', () => {
+  it('rejects plain HTTP server', async () => {
+    const client = new FakeClient();
+    const store = await openStore();
+
+    const error = await rejectionOf(
+      provisionDevice(
+        { server: plainHttpServer, username: 'bob', code: '1234' },
+        dependencies(client, store),
+      ),
+    );
+
+    expect(error).toBeInstanceOf(InputError);
+    expect(error).toHaveProperty('title', 'Server without TLS');
+    expect(error).toHaveProperty('field', 'server');
+    expect(client.calls).toEqual([]);
+  });
+
+  it('rejects plain HTTP lookup result', async () => {
+    const client = new FakeClient();
+    const store = await provisionedStore();
+    const before = await snapshot(store);
+    client.lookupResult = { ...lookedUp, port: 8080, tls: false };
+
+    const error = await rejectionOf(
+      provisionDevice(bySiteId, dependencies(client, store)),
+    );
+
+    expect(error).toHaveProperty('title', 'Server without TLS');
+    expect(client.calls).toEqual(['lookupServer']);
+    expect(await snapshot(store)).toEqual(before);
+  });
+
+  it('allows plain HTTP on loopback', async () => {
+    const client = new FakeClient();
+    const store = await openStore();
+    const loopback: ServerSettings = {
+      host: 'localhost',
+      port: 8080,
+      tls: false,
+      context: 'pinsafe',
+    };
+
+    await provisionDevice(
+      { server: loopback, username: 'bob', code: '1234' },
+      dependencies(client, store),
+    );
+
+    expect((await store.getDevice())?.server).toEqual(loopback);
+  });
+});
+
+describe('isLoopbackHost', () => {
+  const cases: readonly (readonly [string, boolean])[] = [
+    ['localhost', true],
+    ['LOCALHOST', true],
+    ['app.localhost', true],
+    ['127.0.0.1', true],
+    ['127.10.20.30', true],
+    ['::1', true],
+    ['[::1]', true],
+    ['localhost.example', false],
+    ['128.0.0.1', false],
+    ['127.0.0.1.example', false],
+    ['pinsafe.example', false],
+  ];
+
+  for (const [host, loopback] of cases) {
+    it(`returns ${String(loopback)} for ${host}`, () => {
+      expect(isLoopbackHost(host)).toBe(loopback);
+    });
+  }
+});
+
+describe('provisionDevice server confirmation', () => {
+  /** Records each server that `confirmServer` is called with, and resolves to `accept`. */
+  function confirmation(accept: boolean): {
+    readonly prompted: ServerSettings[];
+    readonly confirmServer: (server: ServerSettings) => Promise<boolean>;
+  } {
+    const prompted: ServerSettings[] = [];
+    return {
+      prompted,
+      confirmServer: async (server) => {
+        prompted.push(server);
+        return accept;
+      },
+    };
+  }
+
+  it('asks about new looked-up server', async () => {
+    const client = new FakeClient();
+    const store = await openStore();
+    const { prompted, confirmServer } = confirmation(true);
+
+    await provisionDevice(bySiteId, {
+      ...dependencies(client, store),
+      confirmServer,
+    });
+
+    expect(prompted).toEqual([
+      { host: 'swivel.example.com', port: 8443, tls: true, context: 'proxy' },
+    ]);
+    expect(await store.countRemaining()).toBe(99);
+  });
+
+  it('sends nothing when declined', async () => {
+    const client = new FakeClient();
+    const store = await provisionedStore();
+    const before = await snapshot(store);
+    const { confirmServer } = confirmation(false);
+
+    const error = await rejectionOf(
+      provisionDevice(bySiteId, {
+        ...dependencies(client, store),
+        confirmServer,
+      }),
+    );
+
+    expect(error).toBeInstanceOf(InputError);
+    expect(error).toHaveProperty('title', 'Provisioning cancelled');
+    expect(client.calls).toEqual(['lookupServer']);
+    expect(await snapshot(store)).toEqual(before);
+  });
+
+  it('skips asking for stored server', async () => {
+    const client = new FakeClient();
+    const store = await openStore();
+    await store.saveProvisionedDevice(
+      {
+        ...oldDevice,
+        server: {
+          host: 'swivel.example.com',
+          port: 8443,
+          tls: true,
+          context: 'proxy',
+        },
+      },
+      strings(1, 99, 'O'),
+      1,
+    );
+    const { prompted, confirmServer } = confirmation(false);
+
+    await provisionDevice(bySiteId, {
+      ...dependencies(client, store),
+      confirmServer,
+    });
+
+    expect(prompted).toEqual([]);
+    expect(await store.getProvisionId()).toBe(newProvisionId);
+  });
+
+  it('skips asking for own origin', async () => {
+    const client = new FakeClient();
+    const store = await openStore();
+    client.lookupResult = {
+      ...lookedUp,
+      host: 'pwa.example',
+      port: 443,
+      tls: true,
+    };
+    const { prompted, confirmServer } = confirmation(false);
+
+    await provisionDevice(bySiteId, {
+      ...dependencies(client, store),
+      confirmServer,
+    });
+
+    expect(prompted).toEqual([]);
+  });
+
+  it('skips asking for manual server', async () => {
+    const client = new FakeClient();
+    const store = await openStore();
+    const { prompted, confirmServer } = confirmation(false);
+
+    await provisionDevice(
+      { server: manualServer, username: 'bob', code: '1234' },
+      { ...dependencies(client, store), confirmServer },
+    );
+
+    expect(prompted).toEqual([]);
+  });
+});
+
 describe('provisionDevice download failure', () => {
   it('reports download error in done', async () => {
     const client = new FakeClient();
@@ -585,13 +801,14 @@ describe('provisionDevice download failure', () => {
     await provisionDevice(bySiteId, dependencies(client, store));
 
     const device = await store.getDevice();
-    expect(device?.provisionId).toBe(newProvisionId);
+    expect(await store.getProvisionId()).toBe(newProvisionId);
     expect(device?.username).toBe('bob');
     expect(device?.downloadedAt).toBeNull();
-    expect(device?.currentIndex).toBeNull();
     expect(device?.policies).toEqual([]);
+    expect(device?.revoked).toBe(false);
     expect(await store.getStrings()).toEqual([]);
-    expect(await store.getCurrent()).toBeNull();
+    expect(await store.countRemaining()).toBe(0);
+    expect(await store.claimNext()).toBeNull();
   });
 });
 
@@ -604,7 +821,8 @@ describe('updateCodes', () => {
 
     const values = (await store.getStrings()).map((string) => string.value);
     expect(values).toEqual(strings(1, 99, 'N').map((string) => string.value));
-    expect((await store.getCurrent())?.index).toBe(1);
+    expect(await store.countRemaining()).toBe(99);
+    expect((await store.claimNext())?.index).toBe(1);
     expect((await store.getDevice())?.downloadedAt).toBe(1_800_000_000_000);
     expect((await store.getDevice())?.policies).toEqual(newPolicies);
   });
@@ -621,10 +839,56 @@ describe('updateCodes', () => {
     ]);
   });
 
-  it('keeps batch when download fails', async () => {
+  it('clears queued update', async () => {
+    const client = new FakeClient();
+    const store = await provisionedStore();
+    await store.setUpdateQueued(true);
+
+    await updateCodes(store, client);
+
+    expect((await store.getDevice())?.updateQueued).toBe(false);
+  });
+
+  const keptFailures: readonly ClientErrorCode[] = [
+    ClientErrorCode.Unreachable,
+    ClientErrorCode.Timeout,
+    ClientErrorCode.HttpError,
+    ClientErrorCode.MalformedReply,
+    ClientErrorCode.Rejected,
+  ];
+
+  for (const code of keptFailures) {
+    it(`keeps batch after ${code}`, async () => {
+      const client = new FakeClient();
+      const store = await provisionedStore();
+      await store.setUpdateQueued(true);
+      const before = await snapshot(store);
+      const failure = new ClientError(code, 'Download failed.');
+      client.downloadResult = failure;
+
+      const error = await rejectionOf(updateCodes(store, client));
+
+      expect(error).toBe(failure);
+      expect(await snapshot(store)).toEqual(before);
+    });
+  }
+
+  it('keeps batch after other errors', async () => {
     const client = new FakeClient();
     const store = await provisionedStore();
     const before = await snapshot(store);
+    const failure = new TypeError('fetch failed');
+    client.downloadResult = failure;
+
+    const error = await rejectionOf(updateCodes(store, client));
+
+    expect(error).toBe(failure);
+    expect(await snapshot(store)).toEqual(before);
+  });
+
+  it('raises NOT_PROVISIONED again', async () => {
+    const client = new FakeClient();
+    const store = await provisionedStore();
     const failure = new ClientError(
       ClientErrorCode.NotProvisioned,
       'Replaced.',
@@ -634,7 +898,65 @@ describe('updateCodes', () => {
     const error = await rejectionOf(updateCodes(store, client));
 
     expect(error).toBe(failure);
-    expect(await snapshot(store)).toEqual(before);
+  });
+
+  it('marks device revoked', async () => {
+    const client = new FakeClient();
+    const store = await provisionedStore();
+    client.downloadResult = new ClientError(
+      ClientErrorCode.NotProvisioned,
+      'Replaced.',
+    );
+
+    await rejectionOf(updateCodes(store, client));
+
+    expect((await store.getDevice())?.revoked).toBe(true);
+  });
+
+  it('removes revoked strings', async () => {
+    const client = new FakeClient();
+    const store = await provisionedStore();
+    client.downloadResult = new ClientError(
+      ClientErrorCode.NotProvisioned,
+      'Replaced.',
+    );
+
+    await rejectionOf(updateCodes(store, client));
+
+    expect(await store.getStrings()).toEqual([]);
+    expect(await store.countRemaining()).toBe(0);
+    expect(await store.claimNext()).toBeNull();
+  });
+
+  it('keeps revoked device details', async () => {
+    const client = new FakeClient();
+    const store = await provisionedStore();
+    const before = await store.getDevice();
+    client.downloadResult = new ClientError(
+      ClientErrorCode.NotProvisioned,
+      'Replaced.',
+    );
+
+    await rejectionOf(updateCodes(store, client));
+
+    expect(await store.getDevice()).toEqual({ ...before, revoked: true });
+    expect(await store.getProvisionId()).toBe(oldDevice.provisionId);
+  });
+
+  it('rejects revoked device without request', async () => {
+    const client = new FakeClient();
+    const store = await provisionedStore();
+    client.downloadResult = new ClientError(
+      ClientErrorCode.NotProvisioned,
+      'Replaced.',
+    );
+    await rejectionOf(updateCodes(store, client));
+
+    const error = await rejectionOf(updateCodes(store, client));
+
+    expect(error).toBeInstanceOf(InputError);
+    expect(error).toHaveProperty('title', 'Not provisioned');
+    expect(client.calls).toEqual(['downloadStrings']);
   });
 
   it('rejects without device', async () => {
