@@ -4,7 +4,7 @@ import type { Policy } from '../protocol/policies.js';
 import type { ServerSettings } from '../protocol/server-settings.js';
 import type { SealedValue } from './vault-crypto.js';
 
-/** The name of the IndexedDB database that holds the vault. */
+/** The name of the IndexedDB database that contains the vault. */
 export const DATABASE_NAME = 'swivel-vault';
 
 /**
@@ -19,7 +19,7 @@ export interface DeviceRecord {
   /** The Site ID used to look up the server, or '' when it was entered by hand. */
   readonly siteId: string;
   readonly server: ServerSettings;
-  /** Where Agent-XML requests go; see `agentUrlFor`. */
+  /** The URL that Agent-XML requests go to; see `agentUrlFor`. */
   readonly agentUrl: string;
   readonly username: string;
   /** The secret that downloads this user's strings, encrypted. */
@@ -31,7 +31,7 @@ export interface DeviceRecord {
   readonly downloadedAt: number | null;
   /** Random id of the current batch, bound into each string's encryption. */
   readonly batchId: string;
-  /** Set when the server no longer knows the provision id. */
+  /** Set when the server no longer recognises the provision id. */
   readonly revoked: boolean;
   /** Set when the user asked for new strings while offline. */
   readonly updateQueued: boolean;
@@ -50,7 +50,7 @@ export interface StringRecord {
 export const DEVICE_KEY = 'device';
 export const VAULT_KEY = 'vault';
 
-/** Keys of the `legacy` store, which holds version 1 records until they are encrypted. */
+/** Keys of the `legacy` store, which contains version 1 records until they are encrypted. */
 export const LEGACY_DEVICE = 'device';
 export const LEGACY_STRINGS = 'strings';
 
@@ -66,7 +66,7 @@ export type VaultDatabase = IDBPDatabase<VaultSchema>;
 /**
  * Opens the vault database, creating or upgrading it. When another tab needs
  * a newer version, this connection closes so that the upgrade can proceed,
- * and `onVersionChange` tells the page to reload.
+ * and `onVersionChange` is called so the page can reload.
  */
 export function openVaultDatabase(
   name: string = DATABASE_NAME,

@@ -2,8 +2,9 @@
  * Encryption at rest for the vault: AES-GCM with a 256-bit key that WebCrypto
  * creates as non-extractable, so script can use it but never read it out.
  * The key lives in IndexedDB next to the data it protects. This keeps the
- * secrets unreadable in the browser's files and in backups of them; it does
- * not protect against code running in the page, which can use the key.
+ * secrets unreadable in the browser's files and in backups of them. It does
+ * not protect against code running in the page, because that code can use
+ * the key.
  */
 
 /** A value encrypted with the vault key. */
@@ -71,7 +72,7 @@ export async function open(
   return decoder.decode(plain);
 }
 
-/** The additional data of a security string: its batch and index. */
+/** Returns the additional data of a security string: its batch and index. */
 export function stringContext(batchId: string, index: number): string {
   return `security-string:${batchId}:${index}`;
 }

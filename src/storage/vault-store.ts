@@ -269,7 +269,7 @@ export class VaultStore {
   }
 
   /**
-   * Records that the server no longer knows this device and removes its
+   * Records that the server no longer recognises this device and removes its
    * strings, which the server has invalidated, in one transaction.
    */
   async markRevoked(): Promise<void> {

@@ -10,7 +10,7 @@ import type { ShownString } from '../storage/vault-store.js';
  * status. Each is a function of its inputs; the shell owns the state.
  */
 
-/** A server new to this app that waits for the user's answer. */
+/** A server new to this app, waiting for the user's decision. */
 export interface ServerToConfirm {
   readonly server: ServerSettings;
   readonly answer: (accepted: boolean) => void;
@@ -81,7 +81,7 @@ export function renderOfflineLinkNotice() {
   </div>`;
 }
 
-/** Renders the notice for a device the server no longer knows. */
+/** Renders the notice for a device the server no longer recognises. */
 export function renderRevoked(
   username: string,
   onProvisionAgain: (event: MouseEvent) => void,

@@ -29,6 +29,14 @@ test('every screen renders', async ({ page, request }) => {
   ).toBeVisible();
   await capture(page, '1-setup');
 
+  await page.getByRole('button', { name: 'Scan QR code' }).click();
+  await expect(
+    page.getByRole('button', { name: 'Close scanner' }),
+  ).toBeVisible();
+  await page.waitForTimeout(500);
+  await capture(page, '8-scanner-without-camera');
+  await page.getByRole('button', { name: 'Close scanner' }).click();
+
   await page.goto(`/smc/getsettings/${SITE_ID}`);
   await expect(page.getByLabel('Username')).toBeVisible();
   await capture(page, '2-link-asks-for-missing');

@@ -50,7 +50,7 @@ async function snapshotVault(page: Page): Promise<string> {
   });
 }
 
-/** Answers the next `SecurityStrings` request with `fault`; other requests pass. */
+/** Replies to each `SecurityStrings` request with `fault`; other requests pass. */
 async function injectDownloadFault(
   page: Page,
   fault: (route: Route) => Promise<void>,
@@ -65,7 +65,7 @@ async function injectDownloadFault(
   });
 }
 
-/** Fetches the real reply and changes its text before the page sees it. */
+/** Fetches the real reply and changes its text before the page reads it. */
 function alterReply(change: (xml: string) => string) {
   return async (route: Route): Promise<void> => {
     const response = await route.fetch();
