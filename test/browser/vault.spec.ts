@@ -9,6 +9,7 @@ import {
   provisionNewUser,
   readShownString,
   readUser,
+  waitForServiceWorker,
 } from './swivel-server.js';
 
 /**
@@ -320,4 +321,39 @@ test('few strings left starts a download', async ({
   await expect(page.getByTestId('string-index')).toHaveText(
     shown.index === 1 ? '02' : '01',
   );
+});
+
+test('queued update runs in the service worker', async ({
+  page,
+  context,
+  request,
+}) => {
+  const user = await provisionNewUser(page, request);
+  await waitForServiceWorker(page);
+  const oldBatch = await readUser(request, user.username);
+  await context.setOffline(true);
+  await page.getByRole('button', { name: 'Update codes' }).click();
+  await expect(page.getByText('Update queued', { exact: true })).toBeVisible();
+  // Another page keeps the worker alive, but no page of the app is open,
+  // so only the worker's Background Sync can send the download.
+  const blank = await context.newPage();
+  await page.close();
+
+  await context.setOffline(false);
+
+  await expect
+    .poll(
+      async () => (await readUser(request, user.username)).strings[0]?.value,
+      {
+        timeout: 15_000,
+      },
+    )
+    .not.toBe(oldBatch.strings[0]?.value);
+  await blank.goto('/');
+  await expect(blank.getByText('Update queued', { exact: true })).toHaveCount(
+    0,
+  );
+  const shown = await readShownString(blank);
+  const newBatch = await readUser(request, user.username);
+  expect(shown.value).toBe(newBatch.strings[shown.index - 1]?.value);
 });
