@@ -8,21 +8,12 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, chromiumPath } from '../test/browser/chromium.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const DIST = join(import.meta.dirname, '..', '..', 'dist');
 const SERVER = join(import.meta.dirname, '..', 'server', 'main.js');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const CHROMIUM = chromiumPath();
 
 /** Lists the scripts `index.html` loads before any user action. */
 async function firstLoadScripts(): Promise<string[]> {

@@ -12,23 +12,14 @@ import { parseArgs } from 'node:util';
 import { chromium, type Page } from '@playwright/test';
 import { build } from 'vite';
 
+import { CHROMIUM_ARGS, chromiumPath } from '../test/browser/chromium.js';
 import type { BenchResult, Engine, Transform } from './qr-types.js';
 import { serveFolder } from './serve-folder.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const PAGE_SOURCE = join(ROOT, 'bench', 'qr-page');
 const PAGE_BUILD = join(ROOT, 'build', 'bench', 'qr-page');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const CHROMIUM = chromiumPath();
 const ROTATIONS = [0, 90, 180, 270] as const;
 const ENGINES: readonly Engine[] = ['app', 'zxing-browser'];
 const IMAGE_TYPES: Readonly<Record<string, string>> = {
