@@ -59,7 +59,7 @@ async function runQueuedUpdate(): Promise<void> {
   try {
     const device = await store.getDevice();
     if (device?.updateQueued !== true || device.revoked) return;
-    await updateCodes(store, new SwivelClient());
+    await updateCodes(store, new SwivelClient(), Date.now, true);
   } catch (error) {
     const revoked =
       error instanceof ClientError &&

@@ -17,6 +17,7 @@ import {
   VaultStore,
 } from '../storage/vault-store.js';
 import '../views/codes-view.js';
+import type { StringShownEvent } from '../views/codes-view.js';
 import type { ProvisionRequestEvent } from '../views/provision-view.js';
 import { sharedStyles } from '../views/shared-styles.js';
 import {
@@ -30,6 +31,7 @@ import {
 } from '../views/shell-panels.js';
 import { InstallPrompt, InstallStateEvent } from './install-prompt.js';
 import { type Route, routeFor } from './route.js';
+import { TabPresence } from './tab-presence.js';
 import { TabStrings } from './tab-strings.js';
 import type { ServiceWorkerBridge } from './service-worker-bridge.js';
 import { UpdateWaitingEvent } from './update-waiting-event.js';
@@ -58,6 +60,14 @@ function lostDuringProvision(
   return transport && last === 'provision';
 }
 
+/** Words a failure of the browser's storage, such as a database cleared while the app is open. */
+function storageFailure(error: unknown): UserMessage {
+  return {
+    title: 'Stored data unavailable',
+    detail: `The app could not read its stored strings (${error instanceof Error ? error.message : String(error)}). Reload the page; if the browser cleared the app's data, provision this device again.`,
+  };
+}
+
 /** Fewer strings than this left at a fresh open, with the network up, starts a download. */
 const TOP_UP_BELOW = Number(import.meta.env.VITE_TOP_UP_BELOW ?? 10);
 
@@ -66,6 +76,9 @@ const TOP_UP_BELOW = Number(import.meta.env.VITE_TOP_UP_BELOW ?? 10);
  * device in IndexedDB it means the browser cleared the app's data.
  */
 const PROVISIONED_FLAG = 'swivel-provisioned';
+
+/** Title of the notice that a download waits for the network. */
+const QUEUED_TITLE = 'Update queued';
 
 /** Tag of the Background Sync that downloads queued strings. */
 const UPDATE_SYNC_TAG = 'swivel-update-codes';
@@ -142,6 +155,10 @@ export class SwivelApp extends LitElement {
   /** Whether the browser keeps this app's storage under pressure; null when unknown. */
   @state() private persisted: boolean | null = null;
   private tabStrings: TabStrings | null = null;
+  private readonly presence = new TabPresence(
+    () => this.current,
+    () => void this.onDuplicateTab(),
+  );
   private reloading: Promise<void> = Promise.resolve();
 
   /** The service worker bridge; set by the entry point in production builds. */
@@ -180,6 +197,7 @@ export class SwivelApp extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('popstate', this.onPopState);
+    this.presence.close();
     window.removeEventListener('online', this.onConnectivityChange);
     window.removeEventListener('offline', this.onConnectivityChange);
     this.store?.close();
@@ -188,7 +206,7 @@ export class SwivelApp extends LitElement {
   private readonly onConnectivityChange = (): void => {
     this.online = navigator.onLine;
     if (this.online && this.device?.updateQueued === true && !this.busy) {
-      void this.onUpdateCodes();
+      void this.runQueuedUpdate();
     }
   };
 
@@ -234,25 +252,31 @@ export class SwivelApp extends LitElement {
       return;
     }
     const queued = this.device.updateQueued;
-    if (queued || !this.requireTabStrings().hasString()) {
+    const reused = this.requireTabStrings().hasString();
+    if (queued || !reused) {
       const remaining = await store.countRemaining();
-      if (queued || remaining < TOP_UP_BELOW) await this.topUp();
+      if (queued || remaining < TOP_UP_BELOW)
+        await this.topUp(remaining >= TOP_UP_BELOW);
     }
     await this.reload();
+    if (reused && this.current !== null) this.presence.check(this.current);
     this.persisted = (await navigator.storage?.persisted?.()) ?? null;
   }
 
   /** Downloads a new batch when online; a failure keeps the stored batch and says why. */
-  private async topUp(): Promise<void> {
+  private async topUp(onlyIfQueued: boolean): Promise<void> {
     if (!navigator.onLine) return;
     try {
       const { updateCodes, SwivelClient } = await loadNetworking();
-      await updateCodes(this.requireStore(), new SwivelClient());
+      const store = this.requireStore();
+      const client = new SwivelClient();
+      if (!(await updateCodes(store, client, Date.now, onlyIfQueued))) return;
       this.requireTabStrings().forget();
       this.notice = {
         kind: 'info',
         title: 'New strings downloaded',
-        detail: 'Few strings were left, so the app downloaded a new batch.',
+        detail:
+          'The app downloaded a new batch of security strings, because few were left or you asked for it offline.',
       };
     } catch (error) {
       this.notice = { kind: 'error', ...this.describeDeviceError(error) };
@@ -418,7 +442,7 @@ export class SwivelApp extends LitElement {
     }
     this.notice = {
       kind: 'info',
-      title: 'Update queued',
+      title: QUEUED_TITLE,
       detail:
         'You are offline. New strings will download when you are back online; until then the current strings still work.',
     };
@@ -441,10 +465,51 @@ export class SwivelApp extends LitElement {
     this.navigate('/');
   }
 
+  /** Runs a download queued offline, unless another tab or the service worker already did. */
+  private async runQueuedUpdate(): Promise<void> {
+    this.busy = true;
+    if (this.notice?.title === QUEUED_TITLE) this.notice = null;
+    try {
+      await this.topUp(true);
+      await this.reload();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Claims a string of this tab's own after it turned out to be a copy of another tab. */
+  private async onDuplicateTab(): Promise<void> {
+    try {
+      await this.requireTabStrings().next();
+      await this.reload();
+    } catch (error) {
+      this.notice = { kind: 'error', ...storageFailure(error) };
+    }
+  }
+
+  private async onStringShown(event: StringShownEvent): Promise<void> {
+    const batchId = this.current?.batchId;
+    if (batchId === undefined) return;
+    try {
+      await this.requireStore().markShown(batchId, event.index);
+      await this.reload();
+    } catch (error) {
+      this.notice = { kind: 'error', ...storageFailure(error) };
+    }
+  }
+
   private async onNextString(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
     this.notice = null;
-    await this.requireTabStrings().next();
-    await this.reload();
+    try {
+      await this.requireTabStrings().next();
+      await this.reload();
+    } catch (error) {
+      this.notice = { kind: 'error', ...storageFailure(error) };
+    } finally {
+      this.busy = false;
+    }
   }
 
   private async onUpdateCodes(): Promise<void> {
@@ -466,11 +531,40 @@ export class SwivelApp extends LitElement {
         detail: `Downloaded ${total} new security strings. The old ones no longer work.`,
       };
     } catch (error) {
-      await this.reload();
-      this.notice = { kind: 'error', ...this.describeDeviceError(error) };
+      await this.reload().catch(() => undefined);
+      this.notice = this.describeUpdateFailure(error);
     } finally {
       this.busy = false;
     }
+  }
+
+  /**
+   * Words a failed download. A request that reached the server may have
+   * replaced the server's batch even though this device kept the old one.
+   */
+  private describeUpdateFailure(error: unknown): Notice | null {
+    if (error instanceof DOMException) {
+      return { kind: 'error', ...storageFailure(error) };
+    }
+    if (
+      error instanceof ClientError &&
+      error.code === ClientErrorCode.NotProvisioned
+    ) {
+      return null;
+    }
+    const message = this.describeDeviceError(error);
+    const maybeReplaced =
+      error instanceof ClientError &&
+      (error.code === ClientErrorCode.Timeout ||
+        error.code === ClientErrorCode.MalformedReply ||
+        error.code === ClientErrorCode.HttpError);
+    return {
+      kind: 'error',
+      ...message,
+      detail: maybeReplaced
+        ? `${message.detail} The server may already have replaced your strings, so a code from this device may fail: tap Update codes again once the server works.`
+        : message.detail,
+    };
   }
 
   override render() {
@@ -627,6 +721,7 @@ export class SwivelApp extends LitElement {
         ?busy=${this.busy}
         @next-string=${this.onNextString}
         @update-codes=${this.onUpdateCodes}
+        @string-shown=${this.onStringShown}
       ></codes-view>
       ${renderDeviceStatus(this.device, this.current, this.persisted)}`;
   }

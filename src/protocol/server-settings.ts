@@ -93,7 +93,8 @@ export function readPort(value: string, tls: boolean): number {
  */
 export function readContext(value: string): string {
   const context = value.trim().replace(/^\/+|\/+$/g, '');
-  if (!/^[A-Za-z0-9._~-]+$/.test(context)) {
+  // `.` and `..` are path steps, not names, and would move the request.
+  if (!/^[A-Za-z0-9._~-]+$/.test(context) || /^\.+$/.test(context)) {
     throw new ProtocolError(
       ProtocolErrorCode.InvalidValue,
       `"${value}" is not a valid context: use a single path name such as proxy, pinsafe or sentry.`,

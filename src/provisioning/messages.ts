@@ -66,7 +66,7 @@ function describeClientError(
     case ClientErrorCode.MalformedReply:
       return {
         title: 'Error Server Connection',
-        detail: `${sentenceStart} sent a reply this app cannot read (${error.message}). Check the server settings, or ask your administrator.`,
+        detail: `${sentenceStart} sent a reply this app cannot read (${asClause(error.message)}). Check the server settings, or ask your administrator.`,
       };
     case ClientErrorCode.UserNotFound:
       return {
@@ -94,7 +94,21 @@ function describeClientError(
     case ClientErrorCode.Rejected:
       return {
         title: 'Request rejected',
-        detail: `${sentenceStart} rejected the request (${error.message}). Try again, or ask your administrator.`,
+        detail: `${sentenceStart} rejected the request (${asClause(error.message)}). Try again, or ask your administrator.`,
       };
   }
+}
+
+/**
+ * Prepares developer detail for quoting inside a sentence: control
+ * characters become visible as U+FFFD and a closing full stop is dropped.
+ */
+function asClause(detail: string): string {
+  const printable = [...detail]
+    .map((character) => {
+      const code = character.charCodeAt(0);
+      return code < 0x20 || code === 0x7f ? '\ufffd' : character;
+    })
+    .join('');
+  return printable.replace(/[.\s]+$/, '');
 }

@@ -196,37 +196,68 @@ export async function provisionDevice(
   return done;
 }
 
+/** Name of the Web Lock that keeps downloads from tabs and the service worker apart. */
+const UPDATE_LOCK = 'swivel-update-codes';
+
 /**
- * Downloads a new batch and replaces the stored one whole; on failure the
- * stored batch stays as it was. When the server no longer knows this device,
- * the device is marked revoked and its invalid strings removed before the
- * error is raised again.
+ * Runs `task` while holding the update lock, so that two downloads never
+ * overlap: the server replaces its batch on every download, and only the
+ * last one may be stored. Where the Web Locks API is missing, `task` runs
+ * at once.
  */
-export async function updateCodes(
+async function withUpdateLock<T>(task: () => Promise<T>): Promise<T> {
+  const locks = (globalThis.navigator as { locks?: LockManager } | undefined)
+    ?.locks;
+  if (locks === undefined) return task();
+  return (await locks.request(UPDATE_LOCK, task)) as T;
+}
+
+/**
+ * Downloads a new batch and replaces the stored one whole, one download at
+ * a time across tabs and the service worker. With `onlyIfQueued`, it does
+ * nothing unless a download is still pending, so that several tabs coming
+ * back online send one request. Returns whether it downloaded.
+ *
+ * The device is marked as waiting for a download while the request runs,
+ * so a page closed before the reply is stored downloads again at its next
+ * start. On any other failure the stored batch and that mark stay as they
+ * were. When the server no longer knows this device, the device is marked
+ * revoked and its invalid strings removed before the error is raised again.
+ */
+export function updateCodes(
   store: VaultStore,
   client: SwivelClient,
   now: () => number = Date.now,
-): Promise<void> {
-  const device = await store.getDevice();
-  if (device === undefined || device.revoked) {
-    throw new InputError(
-      'Not provisioned',
-      'Provision this device first.',
-      'code',
-    );
-  }
-  const provisionId = await store.getProvisionId();
-  let batch: Awaited<ReturnType<SwivelClient['downloadStrings']>>;
-  try {
-    batch = await client.downloadStrings(device.agentUrl, provisionId);
-  } catch (error) {
-    if (
-      error instanceof ClientError &&
-      error.code === ClientErrorCode.NotProvisioned
-    ) {
-      await store.markRevoked();
+  onlyIfQueued = false,
+): Promise<boolean> {
+  return withUpdateLock(async () => {
+    const device = await store.getDevice();
+    if (device === undefined || device.revoked) {
+      throw new InputError(
+        'Not provisioned',
+        'Provision this device first.',
+        'code',
+      );
     }
-    throw error;
-  }
-  await store.replaceBatch(batch.strings, batch.policies, now());
+    if (onlyIfQueued && !device.updateQueued) return false;
+
+    const provisionId = await store.getProvisionId();
+    await store.setUpdateQueued(true);
+    let batch: Awaited<ReturnType<SwivelClient['downloadStrings']>>;
+    try {
+      batch = await client.downloadStrings(device.agentUrl, provisionId);
+    } catch (error) {
+      const revoked =
+        error instanceof ClientError &&
+        error.code === ClientErrorCode.NotProvisioned;
+      if (revoked) await store.markRevoked();
+      else await store.setUpdateQueued(device.updateQueued);
+      throw error;
+    }
+    // A reply without policies keeps the ones the device has.
+    const policies =
+      batch.policies.length > 0 ? batch.policies : device.policies;
+    await store.replaceBatch(batch.strings, policies, now());
+    return true;
+  });
 }

@@ -1,10 +1,12 @@
 /**
  * Encryption at rest for the vault: AES-GCM with a 256-bit key that WebCrypto
  * creates as non-extractable, so script can use it but never read it out.
- * The key lives in IndexedDB next to the data it protects. This keeps the
- * secrets unreadable in the browser's files and in backups of them. It does
- * not protect against code running in the page, because that code can use
- * the key.
+ * The key lives in IndexedDB next to the data it protects, so the secrets
+ * never appear as text in the browser's files or backups.
+ * NOTE: Chromium 156 serialises the key's raw bytes into the same LevelDB
+ * files, so a copy of the whole profile can be decrypted; code running in
+ * the page can also use the key. Only a secret that never touches the disk
+ * would close this.
  */
 
 /** A value encrypted with the vault key. */

@@ -237,6 +237,25 @@ export class VaultStore {
     return this.describe(batchId, string, remaining, strings.length);
   }
 
+  /**
+   * Marks the string at `index` of batch `batchId` shown, for example when
+   * the user browses to it. Nothing changes when that batch was replaced.
+   */
+  async markShown(batchId: string, index: number): Promise<void> {
+    const transaction = this.database.transaction(
+      ['device', 'strings'],
+      'readwrite',
+    );
+    const device = await transaction.objectStore('device').get(DEVICE_KEY);
+    const stringStore = transaction.objectStore('strings');
+    const string = await stringStore.get(index);
+    const current = device?.batchId === batchId && string !== undefined;
+    if (current && !string.used)
+      await stringStore.put({ ...string, used: true });
+    await transaction.done;
+    if (current) announceChange(this.channelName, this.instanceId);
+  }
+
   /** Returns how many strings of the batch were never shown. */
   async countRemaining(): Promise<number> {
     const strings = await this.database.getAll('strings');
@@ -273,7 +292,10 @@ export class VaultStore {
    * strings, which the server has invalidated, in one transaction.
    */
   async markRevoked(): Promise<void> {
-    await this.updateDevice((device) => ({ ...device, revoked: true }), true);
+    await this.updateDevice(
+      (device) => ({ ...device, revoked: true, updateQueued: false }),
+      true,
+    );
   }
 
   /** Sets or clears the request to download new strings once online. */

@@ -26,8 +26,21 @@ export class UpdateCodesEvent extends Event {
   }
 }
 
+/**
+ * Fired when browsing shows a string never shown before, so that the vault
+ * marks it used and no tab offers it as new later.
+ */
+export class StringShownEvent extends Event {
+  static readonly eventName = 'string-shown';
+
+  constructor(readonly index: number) {
+    super(StringShownEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
 declare global {
   interface HTMLElementEventMap {
+    [StringShownEvent.eventName]: StringShownEvent;
     [NextStringEvent.eventName]: NextStringEvent;
     [UpdateCodesEvent.eventName]: UpdateCodesEvent;
   }
@@ -45,6 +58,7 @@ declare global {
  *
  * @fires next-string - The user pressed Next.
  * @fires update-codes - The user pressed Update codes.
+ * @fires string-shown - Browsing showed a string never shown before.
  */
 @customElement('codes-view')
 export class CodesView extends LitElement {
@@ -207,6 +221,7 @@ export class CodesView extends LitElement {
     if (target === undefined) return;
     this.browsedIndex =
       target.index === this.current?.index ? null : target.index;
+    if (!target.used) this.dispatchEvent(new StringShownEvent(target.index));
   }
 
   private shownString(): PlainString | undefined {

@@ -194,3 +194,33 @@ test('setup offers a way back to codes', async ({ page, request }) => {
   await expect(page.getByTestId('security-string')).toBeVisible();
   expect(new URL(page.url()).pathname).toBe('/');
 });
+
+test('window opened from a tab claims anew', async ({ page, request }) => {
+  await provisionNewUser(page, request);
+  const first = await readShownString(page);
+
+  const [opened] = await Promise.all([
+    page.waitForEvent('popup'),
+    page.evaluate(() => window.open('/')),
+  ]);
+
+  await expect(opened.getByTestId('string-index')).not.toHaveText(
+    String(first.index).padStart(2, '0'),
+  );
+  expect((await readShownString(page)).index).toBe(first.index);
+});
+
+test('browsed string is never new again', async ({
+  page,
+  context,
+  request,
+}) => {
+  await provisionNewUser(page, request);
+  await page.getByRole('button', { name: 'Show the later string' }).click();
+  await expect(page.getByTestId('string-index')).toHaveText('02');
+
+  const second = await context.newPage();
+  await second.goto('/');
+
+  await expect(second.getByTestId('string-index')).toHaveText('03');
+});

@@ -357,3 +357,29 @@ test('queued update runs in the service worker', async ({
   const newBatch = await readUser(request, user.username);
   expect(shown.value).toBe(newBatch.strings[shown.index - 1]?.value);
 });
+
+test('tabs back online store the server batch', async ({
+  page,
+  context,
+  request,
+}) => {
+  const user = await provisionNewUser(page, request);
+  await waitForServiceWorker(page);
+  const tabs = [page, await context.newPage(), await context.newPage()];
+  for (const tab of tabs.slice(1)) await tab.goto('/');
+  await context.setOffline(true);
+  await page.getByRole('button', { name: 'Update codes' }).click();
+  await expect(page.getByText('Update queued', { exact: true })).toBeVisible();
+  const before = await readShownString(page);
+
+  await context.setOffline(false);
+
+  await expect
+    .poll(async () => (await readShownString(page)).value)
+    .not.toBe(before.value);
+  const server = await readUser(request, user.username);
+  for (const tab of tabs) {
+    const shown = await readShownString(tab);
+    expect(shown.value).toBe(server.strings[shown.index - 1]?.value);
+  }
+});

@@ -81,7 +81,7 @@ describe('describeError for ClientError', () => {
   it('shows developer detail for malformed reply', () => {
     const message = describeError(clientError(ClientErrorCode.MalformedReply));
 
-    expect(message.detail).toContain('Developer detail for MALFORMED_REPLY.');
+    expect(message.detail).toContain('Developer detail for MALFORMED_REPLY');
   });
 
   it('tells user to request new code', () => {

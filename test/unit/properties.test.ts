@@ -416,7 +416,10 @@ const serverDetailsArbitrary = fc.record({
   host: hostArbitrary,
   port: fc.integer({ min: 1, max: 65535 }),
   tls: fc.boolean(),
-  context: fc.stringMatching(/^[A-Za-z0-9._~-]{1,12}$/),
+  // A context of only dots is a path step, which readContext rejects.
+  context: fc
+    .stringMatching(/^[A-Za-z0-9._~-]{1,12}$/)
+    .filter((context) => !/^\.+$/.test(context)),
   pushSupport: fc.boolean(),
   local: fc.boolean(),
   pin: fc.boolean(),
