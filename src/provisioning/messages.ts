@@ -9,7 +9,7 @@ export interface UserMessage {
   readonly detail: string;
 }
 
-/** Where a failure happened, for choosing words. */
+/** The server, Site ID and user involved in a failure, for the wording. */
 export interface MessageContext {
   readonly host?: string;
   readonly siteId?: string;
@@ -17,7 +17,7 @@ export interface MessageContext {
 }
 
 /**
- * Chooses the message the user sees for a failure. Every message says what
+ * Chooses the message the user sees for a failure. Every message states what
  * went wrong and what to do next; developer detail stays in `error.message`.
  */
 export function describeError(

@@ -7,7 +7,7 @@ import {
 import type { VaultStore } from '../storage/vault-store.js';
 import { InputError } from './input-error.js';
 
-/** What the user or a link supplied for provisioning. */
+/** The fields the user or a link supplied for provisioning. */
 export interface ProvisionInput {
   /** Looked up in the directory when set; otherwise `server` must be set. */
   readonly siteId?: string;
@@ -221,7 +221,7 @@ async function withUpdateLock<T>(task: () => Promise<T>): Promise<T> {
  * The device is marked as waiting for a download while the request runs,
  * so a page closed before the reply is stored downloads again at its next
  * start. On any other failure the stored batch and that mark stay as they
- * were. When the server no longer knows this device, the device is marked
+ * were. When the server no longer recognises this device, the device is marked
  * revoked and its invalid strings removed before the error is raised again.
  */
 export function updateCodes(
