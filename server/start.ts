@@ -104,13 +104,27 @@ function describeListenError(error: unknown, config: ServerConfig): string {
   return `Failed to listen on ${address}: ${detail}`;
 }
 
-/** Closes the server on the first SIGINT or SIGTERM, then exits with 0. */
+/** How long open connections may delay a stop, in milliseconds. */
+const STOP_GRACE_MS = 3000;
+
+/**
+ * Closes the server on the first SIGINT or SIGTERM, then exits with 0. A
+ * browser can hold a connection open indefinitely, so after STOP_GRACE_MS
+ * the process exits anyway.
+ */
 function stopOnSignals(app: FastifyInstance): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
     stopping = true;
     app.log.info({ signal }, 'stopping the server');
+    setTimeout(() => {
+      app.log.warn(
+        { graceMs: STOP_GRACE_MS },
+        'open connections did not close in time; exiting',
+      );
+      process.exit(0);
+    }, STOP_GRACE_MS).unref();
     app.close().then(
       () => {
         app.log.info('server stopped');

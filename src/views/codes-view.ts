@@ -190,7 +190,14 @@ export class CodesView extends LitElement {
   }
 
   protected override willUpdate(changed: Map<string, unknown>): void {
-    if (changed.has('current')) {
+    // A reload of the same string, for example after browsing marked another
+    // one shown, keeps the view; only a different string resets it.
+    const previous = changed.get('current') as ShownString | null | undefined;
+    const moved =
+      changed.has('current') &&
+      (previous?.batchId !== this.current?.batchId ||
+        previous?.index !== this.current?.index);
+    if (moved) {
       this.browsedIndex = null;
       this.pin = '';
     }

@@ -50,7 +50,12 @@ async function stopServer(): Promise<void> {
   server = null;
   if (running === null || running.exitCode !== null) return;
   await new Promise<void>((resolve) => {
-    running.once('exit', () => resolve());
+    // The server exits within its own grace period; SIGKILL is the backstop.
+    const kill = setTimeout(() => running.kill('SIGKILL'), 8000);
+    running.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
     running.kill('SIGTERM');
   });
 }
