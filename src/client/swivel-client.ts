@@ -23,6 +23,7 @@ import {
   serverBaseUrl,
   SSD_LOOKUP_PATH,
 } from '../protocol/ssd.js';
+import { isSameOrigin } from '../protocol/server-settings.js';
 import { ClientError, ClientErrorCode } from './client-error.js';
 
 /** How long one request may take before it is abandoned, in milliseconds. */
@@ -57,9 +58,9 @@ export function agentUrlFor(
   settings: ServerSettings,
   pageOrigin: string,
 ): string {
-  const base = serverBaseUrl(settings);
-  const sameOrigin = new URL(base).origin === new URL(pageOrigin).origin;
-  const root = sameOrigin ? base : `${pageOrigin}/${settings.context}`;
+  const root = isSameOrigin(settings, pageOrigin)
+    ? serverBaseUrl(settings)
+    : `${pageOrigin}/${settings.context}`;
   return `${root}/AgentXML`;
 }
 
@@ -99,7 +100,7 @@ export class SwivelClient {
     }
   }
 
-  /** Checks that the server answers Agent-XML; needs no provisioning. */
+  /** Checks that the server handles Agent-XML, which needs no provisioning. */
   async ping(agentUrl: string): Promise<void> {
     await this.post(agentUrl, buildPingRequest());
   }

@@ -1,6 +1,6 @@
 import { ProtocolError, ProtocolErrorCode } from './protocol-error.js';
 
-/** Where a Swivel server listens, as the directory (SSD) describes it. */
+/** The address of a Swivel server, as the directory (SSD) describes it. */
 export interface ServerSettings {
   readonly host: string;
   readonly port: number;
@@ -108,4 +108,15 @@ export function serverBaseUrl(settings: ServerSettings): string {
   const scheme = settings.tls ? 'https' : 'http';
   const host = bracketIpv6(settings.host);
   return `${scheme}://${host}:${settings.port}/${settings.context}`;
+}
+
+/**
+ * Returns whether the server is on the page's own origin, where the app can
+ * call it directly instead of through its own host.
+ */
+export function isSameOrigin(
+  settings: ServerSettings,
+  pageOrigin: string,
+): boolean {
+  return new URL(serverBaseUrl(settings)).origin === new URL(pageOrigin).origin;
 }

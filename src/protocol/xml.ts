@@ -53,54 +53,58 @@ type OrderedNode = Record<string, unknown>;
  *   well-formed XML document.
  */
 export function parseXml(xml: string): XmlElement {
-  if (typeof xml !== 'string' || xml.trim() === '') {
-    throw new ProtocolError(
-      ProtocolErrorCode.MalformedXml,
-      'The document is empty: expected XML.',
-    );
-  }
-  // Swivel's messages never declare a DOCTYPE, and refusing one rules out
-  // entity-expansion attacks from a hostile server or client.
-  if (xml.toUpperCase().includes('<!DOCTYPE')) {
-    throw new ProtocolError(
-      ProtocolErrorCode.MalformedXml,
-      'The document has a DOCTYPE declaration, which Agent-XML never uses.',
-    );
-  }
-  const validation = XMLValidator.validate(xml);
-  if (validation !== true) {
-    const { msg, line } = validation.err;
-    throw new ProtocolError(
-      ProtocolErrorCode.MalformedXml,
-      `The document is not well-formed XML (line ${line}: ${msg}).`,
-    );
-  }
+  checkWellFormed(xml);
+
   let nodes: unknown;
   try {
     nodes = parser.parse(xml);
   } catch (error) {
-    throw new ProtocolError(
-      ProtocolErrorCode.MalformedXml,
+    throw malformed(
       `The document could not be parsed as XML: ${String(error)}`,
     );
   }
-  const roots = toElements(nodes);
-  const [root] = roots;
+
   // fast-xml-parser 5.12 drops text after a self-closing root, and a
   // document can only end with the `>` of an element, comment or PI.
   if (hasTopLevelText(nodes) || !xml.trimEnd().endsWith('>')) {
-    throw new ProtocolError(
-      ProtocolErrorCode.MalformedXml,
-      'The document has text outside its root element.',
-    );
+    throw malformed('The document has text outside its root element.');
   }
+
+  const roots = toElements(nodes);
+  const [root] = roots;
   if (roots.length !== 1 || root === undefined) {
-    throw new ProtocolError(
-      ProtocolErrorCode.MalformedXml,
+    throw malformed(
       `The document has ${roots.length} root elements: expected exactly one.`,
     );
   }
   return root;
+}
+
+/** Rejects empty text, a DOCTYPE declaration and anything not well formed. */
+function checkWellFormed(xml: string): void {
+  if (typeof xml !== 'string' || xml.trim() === '') {
+    throw malformed('The document is empty: expected XML.');
+  }
+
+  // Swivel's messages never declare a DOCTYPE, and refusing one rules out
+  // entity-expansion attacks from a hostile server or client.
+  if (xml.toUpperCase().includes('<!DOCTYPE')) {
+    throw malformed(
+      'The document has a DOCTYPE declaration, which Agent-XML never uses.',
+    );
+  }
+
+  const validation = XMLValidator.validate(xml);
+  if (validation !== true) {
+    const { msg, line } = validation.err;
+    throw malformed(
+      `The document is not well-formed XML (line ${line}: ${msg}).`,
+    );
+  }
+}
+
+function malformed(message: string): ProtocolError {
+  return new ProtocolError(ProtocolErrorCode.MalformedXml, message);
 }
 
 function hasTopLevelText(nodes: unknown): boolean {

@@ -1,7 +1,7 @@
 import { agentUrlFor, type SwivelClient } from '../client/swivel-client.js';
 import { ClientError, ClientErrorCode } from '../client/client-error.js';
 import {
-  serverBaseUrl,
+  isSameOrigin,
   type ServerSettings,
 } from '../protocol/server-settings.js';
 import type { VaultStore } from '../storage/vault-store.js';
@@ -71,7 +71,7 @@ async function isKnownServer(
   store: VaultStore,
   pageOrigin: string,
 ): Promise<boolean> {
-  if (new URL(serverBaseUrl(server)).origin === new URL(pageOrigin).origin) {
+  if (isSameOrigin(server, pageOrigin)) {
     return true;
   }
   const stored = (await store.getDevice())?.server;
@@ -113,7 +113,7 @@ export function validateProvisionInput(input: ProvisionInput): void {
  * provisions, downloads the first batch and stores everything in one
  * transaction. Nothing is stored unless the provision succeeds. When only the
  * download fails with a `ClientError`, the device is stored with no strings,
- * because the server has already invalidated the old ones; `done` then
+ * because the server has already invalidated the old ones. `done` then
  * carries the error. A new server found through a Site ID needs
  * `confirmServer`, and plain-HTTP servers off this device are rejected.
  */

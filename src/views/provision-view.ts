@@ -12,7 +12,7 @@ import {
   readContext,
   readHost,
   readPort,
-  serverBaseUrl,
+  isSameOrigin,
   type ServerSettings,
 } from '../protocol/server-settings.js';
 import { sharedStyles } from './shared-styles.js';
@@ -56,11 +56,6 @@ declare global {
 }
 
 type ServerMode = 'site' | 'manual';
-
-/** Returns whether the app can call the server directly, without its own host forwarding. */
-function isSameOrigin(server: ServerSettings): boolean {
-  return new URL(serverBaseUrl(server)).origin === location.origin;
-}
 
 /**
  * The provisioning screen, for an Activate URL or for setup by hand. Fields
@@ -347,7 +342,7 @@ export class ProvisionView extends LitElement {
     `;
   }
 
-  /** Renders the steps so far; after a failure only the server settings stay, since the alert says what went wrong. */
+  /** Renders the steps so far; after a failure only the server settings stay, since the alert explains what went wrong. */
   private renderProgress(failed: boolean) {
     const steps = failed
       ? this.progress.filter((progress) => progress.step === 'settings')
@@ -375,7 +370,7 @@ export class ProvisionView extends LitElement {
           <dt>Context</dt>
           <dd>${progress.server.context}</dd>
           ${
-            isSameOrigin(progress.server)
+            isSameOrigin(progress.server, location.origin)
               ? nothing
               : html`<dt>Reached through</dt>
                   <dd>${location.host}, this app's host</dd>`
