@@ -22,8 +22,8 @@ interface ProvisionCodeReply {
  * and QR code, the PIN and the agent secret.
  */
 async function runDemo(): Promise<void> {
-  // The demo shows the PIN field and string browsing unless POLICIES says
-  // otherwise; a real Swivel server has both policies off by default.
+  // The demo shows the PIN field and string browsing unless POLICIES is
+  // set. A real Swivel server has both policies off by default.
   process.env.POLICIES ??= DEMO_POLICIES;
   const settings = loadConfigOrExit({}, ['--demo', ...process.argv.slice(2)]);
   if (settings.publicUrl === undefined && settings.port === 0) {

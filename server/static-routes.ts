@@ -39,7 +39,7 @@ const NOT_BUILT_PAGE = `<!doctype html>
  * not-found handler that serves `index.html` for app navigations.
  *
  * When `staticDir` has no `index.html` at startup, app navigations get a 503
- * page that tells the user to run `npm run build`, and the APIs still work.
+ * page that asks the user to run `npm run build`, and the APIs still work.
  */
 export async function staticRoutes(
   app: FastifyInstance,
@@ -60,7 +60,7 @@ export async function staticRoutes(
         reply.header('cache-control', cachePolicy(staticDir, path));
       },
     });
-    // Activate links always open the app, even when a segment holds
+    // Activate links always open the app, even when a segment contains
     // something no file name can, such as `%00` or thousands of characters.
     const sendApp = (_request: FastifyRequest, reply: FastifyReply) =>
       reply

@@ -52,7 +52,7 @@ export type DownloadResult =
       readonly error: typeof AgentErrorCode.NotProvisioned;
     };
 
-/** Why a login passed or failed. Safe to log, because it contains no secret. */
+/** The reason a login passed or failed. Safe to log, because it contains no secret. */
 export type LoginOutcome =
   | 'pass'
   | 'unknown-user'

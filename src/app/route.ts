@@ -1,6 +1,6 @@
 import { LinkError, parseLink, type ParsedLink } from '../link/parse-link.js';
 
-/** The screen a URL asks for. */
+/** The screen a URL opens. */
 export type Route =
   | { readonly name: 'home' }
   | { readonly name: 'setup' }

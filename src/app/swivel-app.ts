@@ -72,7 +72,7 @@ function storageFailure(error: unknown): UserMessage {
 const TOP_UP_BELOW = Number(import.meta.env.VITE_TOP_UP_BELOW ?? 10);
 
 /**
- * Local-storage flag set after provisioning. It holds no secret; with no
+ * Local-storage flag set after provisioning. It contains no secret. With no
  * device in IndexedDB it means the browser cleared the app's data.
  */
 const PROVISIONED_FLAG = 'swivel-provisioned';
@@ -150,7 +150,7 @@ export class SwivelApp extends LitElement {
   @state() private canInstall = false;
   @state() private updateWaiting = false;
   @state() private online = navigator.onLine;
-  /** A server new to this app that waits for the user's answer. */
+  /** A server new to this app, waiting for the user's decision. */
   @state() private serverToConfirm: ServerToConfirm | null = null;
   /** Whether the browser keeps this app's storage under pressure; null when unknown. */
   @state() private persisted: boolean | null = null;
@@ -263,7 +263,7 @@ export class SwivelApp extends LitElement {
     this.persisted = (await navigator.storage?.persisted?.()) ?? null;
   }
 
-  /** Downloads a new batch when online; a failure keeps the stored batch and says why. */
+  /** Downloads a new batch when online; a failure keeps the stored batch and shows why. */
   private async topUp(onlyIfQueued: boolean): Promise<void> {
     if (!navigator.onLine) return;
     try {
@@ -425,7 +425,7 @@ export class SwivelApp extends LitElement {
   /**
    * Queues a download for when the network returns: the service worker runs
    * it through Background Sync where the browser has it, and the app runs it
-   * at its next start or when it sees the network come back.
+   * at its next start or when the network comes back.
    */
   private async queueUpdate(): Promise<void> {
     await this.requireStore().setUpdateQueued(true);

@@ -16,9 +16,9 @@ interface PresenceMessage extends StringPlace {
 /**
  * Finds a duplicated tab. A window opened from a tab, or a duplicated tab,
  * starts with a copy of that tab's session storage and so with its string.
- * After reusing a remembered string, a document sends the others a query about
- * whether one of them shows it; a reply means this document is the copy and must claim
- * a string of its own. After a reload the old document is gone, so nobody
+ * After reusing a remembered string, a document asks the others whether
+ * one of them shows that string. A reply means this document is the copy,
+ * so it claims a string of its own. After a reload the old document is gone, so nobody
  * replies.
  */
 export class TabPresence {

@@ -1,4 +1,4 @@
-/** Why a request to a Swivel server or directory failed. */
+/** Reasons a request to a Swivel server or directory failed. */
 export const ClientErrorCode = {
   /** The server could not be reached: offline, DNS, refused, or blocked. */
   Unreachable: 'UNREACHABLE',
@@ -25,7 +25,7 @@ export const ClientErrorCode = {
 export type ClientErrorCode =
   (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
 
-/** A failed request, with a stable code for choosing the message the user sees. */
+/** A failed request, with a stable code for choosing the message shown to the user. */
 export class ClientError extends Error {
   override readonly name = 'ClientError';
 

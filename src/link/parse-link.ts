@@ -1,5 +1,5 @@
 /**
- * What an Activate URL, a `web+swivel:` link or a QR code can carry. Every
+ * The fields an Activate URL, a `web+swivel:` link or a QR code can carry. Every
  * field is optional because Swivel's link settings split them across three
  * forms: settings only, code only, or both.
  */

@@ -4,7 +4,7 @@ import { formatIndex } from './security-strings.js';
 /** A PIN has 4 to 10 digits. */
 export const PIN_PATTERN = /^\d{4,10}$/;
 
-/** How the index follows the code: `nnnnnn` from Swivel 3.10 on, `nnnn,nn` before. */
+/** The form in which the index follows the code: `nnnnnn` from Swivel 3.10 on, `nnnn,nn` before. */
 export type CodeFormat = 'plain' | 'comma';
 
 /** Returns whether `pin` is 4 to 10 digits. */

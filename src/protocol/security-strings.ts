@@ -20,8 +20,8 @@ const STRING_PATTERN = /^[0-9A-Za-z]+$/;
 /**
  * Reads the `;`-separated `SecurityStrings` text of a download.
  *
- * With 100 entries, position 0 is an unused placeholder and position p holds
- * index p. With 99 entries or fewer, position p holds index p + 1. A trailing
+ * With 100 entries, position 0 is an unused placeholder and position p is
+ * index p. With 99 entries or fewer, position p is index p + 1. A trailing
  * `;` is ignored. Every string must be exactly 10 letters or digits.
  *
  * @throws ProtocolError with code `MALFORMED_BATCH` when the batch is empty,

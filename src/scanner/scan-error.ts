@@ -1,6 +1,6 @@
 import type { UserMessage } from '../provisioning/messages.js';
 
-/** Stable codes of scanner failures, for choosing the message the user sees. */
+/** Stable codes of scanner failures, for choosing the message shown to the user. */
 export const ScanErrorCode = {
   /** The browser offers no `navigator.mediaDevices.getUserMedia` here. */
   CameraUnsupported: 'CAMERA_UNSUPPORTED',

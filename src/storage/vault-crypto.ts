@@ -4,7 +4,7 @@
  * The key lives in IndexedDB next to the data it protects, so the secrets
  * never appear as text in the browser's files or backups.
  * NOTE: Chromium 156 serialises the key's raw bytes into the same LevelDB
- * files, so a copy of the whole profile can be decrypted; code running in
+ * files, so a copy of the whole profile can be decrypted. Code running in
  * the page can also use the key. Only a secret that never touches the disk
  * would close this.
  */

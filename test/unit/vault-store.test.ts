@@ -76,7 +76,7 @@ function range(first: number, last: number): number[] {
   );
 }
 
-/** One record of the raw database, read without the vault's code. */
+/** A record of the raw database, read without the vault's code. */
 async function readRawString(
   name: string,
   index: number,
